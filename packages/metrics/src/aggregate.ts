@@ -1,0 +1,165 @@
+import { createTotalHistogram, decodeHistogram, type Histogram } from './histogram.js';
+import { addCounts, type IntervalData, sumCounts } from './interval.js';
+import type { AgentSummary, IntervalSummary, RequestCounts } from './result.js';
+import { type LatencySummary, summarize } from './summary.js';
+
+/** Who an agent is, for the result's agent list. */
+export interface AgentInfo {
+  id: string;
+  name: string;
+  host: string;
+}
+
+interface OpenInterval {
+  seq: number;
+  startMs: number;
+  endMs: number;
+  histogram: Histogram;
+  byStatus: Record<string, number>;
+  byError: Record<string, number>;
+  reporters: Set<string>;
+}
+
+interface AgentTotals {
+  info: AgentInfo;
+  histogram: Histogram;
+  requests: number;
+  errors: number;
+  lost: boolean;
+}
+
+/** Merged figures of a whole run, ready for the result document. */
+export interface Merged {
+  requests: RequestCounts;
+  latency: LatencySummary;
+  bytes: { sent: number; received: number };
+  agents: AgentSummary[];
+  intervals: IntervalSummary[];
+}
+
+/**
+ * Merges the intervals of every agent into exact run-wide figures: histograms are added (HdrHistogram `add`),
+ * never averaged, so percentiles of many agents equal those of one histogram holding every value.
+ * An interval index is closed (summarised, its histogram dropped) as soon as every live agent has reported it,
+ * so memory stays flat however long the run.
+ */
+export class RunAggregate {
+  private readonly total = createTotalHistogram();
+  private readonly byStatus: Record<string, number> = {};
+  private readonly byError: Record<string, number> = {};
+  private bytesSent = 0;
+  private bytesReceived = 0;
+  private readonly agents = new Map<string, AgentTotals>();
+  private readonly open = new Map<number, OpenInterval>();
+  private readonly closed: IntervalSummary[] = [];
+
+  /** Registers an agent taking part in the run; every agent joins before the first interval is added. */
+  join(info: AgentInfo): void {
+    if (this.agents.has(info.id)) return;
+    this.agents.set(info.id, { info, histogram: createTotalHistogram(), requests: 0, errors: 0, lost: false });
+  }
+
+  /** Marks an agent lost: what it reported is kept, intervals no longer wait for it. */
+  lose(agentId: string): void {
+    const agent = this.agents.get(agentId);
+    if (agent) agent.lost = true;
+    this.closeComplete();
+  }
+
+  /** Adds one agent's interval. Throws if the histogram bytes do not decode. */
+  add(agentId: string, interval: IntervalData): void {
+    const agent = this.agents.get(agentId);
+    if (!agent) throw new Error(`interval from unknown agent ${agentId}`);
+    const h = decodeHistogram(interval.histogram);
+    try {
+      const errors = sumCounts(interval.byError);
+      agent.histogram.add(h);
+      agent.requests += sumCounts(interval.byStatus) + errors;
+      agent.errors += errors;
+      this.total.add(h);
+      addCounts(this.byStatus, interval.byStatus);
+      addCounts(this.byError, interval.byError);
+      this.bytesSent += interval.bytesSent;
+      this.bytesReceived += interval.bytesReceived;
+
+      let slot = this.open.get(interval.seq);
+      if (!slot) {
+        slot = {
+          seq: interval.seq,
+          startMs: interval.startMs,
+          endMs: interval.endMs,
+          histogram: createTotalHistogram(),
+          byStatus: {},
+          byError: {},
+          reporters: new Set(),
+        };
+        this.open.set(interval.seq, slot);
+      }
+      slot.histogram.add(h);
+      slot.startMs = Math.min(slot.startMs, interval.startMs);
+      slot.endMs = Math.max(slot.endMs, interval.endMs);
+      addCounts(slot.byStatus, interval.byStatus);
+      addCounts(slot.byError, interval.byError);
+      slot.reporters.add(agentId);
+    } finally {
+      h.destroy();
+    }
+    this.closeComplete();
+  }
+
+  /** Summarises everything received so far; open intervals are closed with what they hold. */
+  merge(): Merged {
+    for (const slot of this.open.values()) this.closeInterval(slot);
+    this.open.clear();
+    const errors = sumCounts(this.byError);
+    let ok = 0;
+    for (const [status, n] of Object.entries(this.byStatus)) if (Number(status) < 400) ok += n;
+    return {
+      requests: {
+        total: sumCounts(this.byStatus) + errors,
+        ok,
+        errors,
+        byStatus: { ...this.byStatus },
+        byError: { ...this.byError },
+      },
+      latency: summarize(this.total),
+      bytes: { sent: this.bytesSent, received: this.bytesReceived },
+      agents: [...this.agents.values()].map((a) => {
+        const { p50, p90, p99, max } = summarize(a.histogram);
+        return { ...a.info, requests: a.requests, errors: a.errors, lost: a.lost, latency: { p50, p90, p99, max } };
+      }),
+      intervals: [...this.closed].sort((a, b) => a.t - b.t),
+    };
+  }
+
+  private closeComplete(): void {
+    let live = 0;
+    for (const a of this.agents.values()) if (!a.lost) live++;
+    for (const slot of this.open.values()) {
+      if (slot.reporters.size >= live) {
+        this.closeInterval(slot);
+        this.open.delete(slot.seq);
+      }
+    }
+  }
+
+  private closeInterval(slot: OpenInterval): void {
+    const s = summarize(slot.histogram);
+    const errors = sumCounts(slot.byError);
+    const requests = sumCounts(slot.byStatus) + errors;
+    const durationMs = Math.max(0, slot.endMs - slot.startMs);
+    this.closed.push({
+      t: slot.startMs / 1000,
+      durationMs,
+      requests,
+      errors,
+      rps: durationMs > 0 ? Math.round((requests * 1000 * 10) / durationMs) / 10 : 0,
+      p50: s.p50,
+      p90: s.p90,
+      p99: s.p99,
+      max: s.max,
+      histogram: s.histogram,
+    });
+    slot.histogram.destroy();
+  }
+}

@@ -1,0 +1,23 @@
+// The one home of measurement: interval recorder, histogram encoding, merging, summaries, the Result type.
+export { type AgentInfo, type Merged, RunAggregate } from './aggregate.js';
+export {
+  createIntervalHistogram,
+  createTotalHistogram,
+  decodeHistogram,
+  decodeHistogramBase64,
+  encodeHistogram,
+  encodeHistogramBase64,
+  type Histogram,
+  SIGNIFICANT_DIGITS,
+} from './histogram.js';
+export { addCounts, type IntervalData, sumCounts } from './interval.js';
+export { Recorder } from './recorder.js';
+export {
+  type AgentSummary,
+  type IntervalSummary,
+  RESULT_SCHEMA,
+  type RequestCounts,
+  type Result,
+  type ThresholdResult,
+} from './result.js';
+export { type LatencySummary, summarize } from './summary.js';

@@ -1,0 +1,26 @@
+/** Everything one recorder measured in [startMs, endMs) of the run's clock: the unit that crosses processes. */
+export interface IntervalData {
+  seq: number;
+  startMs: number;
+  endMs: number;
+  /** HdrHistogram compressed encoding of response latencies, in microseconds. */
+  histogram: Uint8Array;
+  /** Responses by HTTP status code. */
+  byStatus: Record<string, number>;
+  /** Requests that ended without a response, by error kind. */
+  byError: Record<string, number>;
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+/** Sums a count map (byStatus or byError). */
+export function sumCounts(counts: Record<string, number>): number {
+  let n = 0;
+  for (const k in counts) n += counts[k] ?? 0;
+  return n;
+}
+
+/** Adds `from` into `into`, key by key. */
+export function addCounts(into: Record<string, number>, from: Record<string, number>): void {
+  for (const k in from) into[k] = (into[k] ?? 0) + (from[k] ?? 0);
+}

@@ -1,0 +1,68 @@
+import { createIntervalHistogram, encodeHistogram, type Histogram } from './histogram.js';
+import type { IntervalData } from './interval.js';
+
+// Status codes are three digits (undici rejects anything else), so a flat array indexed by code is the cheapest
+// counter on the hot path.
+const STATUS_SLOTS = 1000;
+
+/**
+ * Records one interval of a run: a latency histogram, counts by status and by error kind, bytes.
+ * The hot path calls recordResponse/recordError once per request; snapshot() runs once per interval.
+ */
+export class Recorder {
+  private histogram: Histogram = createIntervalHistogram();
+  private readonly statuses = new Float64Array(STATUS_SLOTS);
+  private readonly errors = new Map<string, number>();
+  private bytesSent = 0;
+  private bytesReceived = 0;
+  private count = 0;
+
+  /** A response arrived: its status, its latency in integer microseconds, the bytes it took both ways. */
+  recordResponse(status: number, latencyUs: number, bytesSent: number, bytesReceived: number): void {
+    this.histogram.recordValue(latencyUs < 1 ? 1 : latencyUs);
+    const slot = status < STATUS_SLOTS ? status : 0;
+    this.statuses[slot] = (this.statuses[slot] as number) + 1;
+    this.bytesSent += bytesSent;
+    this.bytesReceived += bytesReceived;
+    this.count++;
+  }
+
+  /** A request ended without a response; `kind` is its classified error. */
+  recordError(kind: string, bytesSent: number): void {
+    this.errors.set(kind, (this.errors.get(kind) ?? 0) + 1);
+    this.bytesSent += bytesSent;
+    this.count++;
+  }
+
+  /** Requests recorded since the last snapshot. */
+  get recorded(): number {
+    return this.count;
+  }
+
+  /** Takes everything recorded since the last snapshot, as plain data, and starts a new interval. */
+  snapshot(seq: number, startMs: number, endMs: number): IntervalData {
+    const byStatus: Record<string, number> = {};
+    for (let s = 0; s < STATUS_SLOTS; s++) {
+      const n = this.statuses[s] ?? 0;
+      if (n > 0) byStatus[String(s)] = n;
+    }
+    const byError: Record<string, number> = Object.fromEntries(this.errors);
+    const data: IntervalData = {
+      seq,
+      startMs,
+      endMs,
+      histogram: encodeHistogram(this.histogram),
+      byStatus,
+      byError,
+      bytesSent: this.bytesSent,
+      bytesReceived: this.bytesReceived,
+    };
+    this.histogram.reset();
+    this.statuses.fill(0);
+    this.errors.clear();
+    this.bytesSent = 0;
+    this.bytesReceived = 0;
+    this.count = 0;
+    return data;
+  }
+}

@@ -1,0 +1,69 @@
+import type { LatencySummary } from './summary.js';
+
+/** Version of the result document's layout; bumped only on a breaking change. */
+export const RESULT_SCHEMA = 1;
+
+/** One interval of the merged run, as reports and charts read it. */
+export interface IntervalSummary {
+  /** Seconds since the run started, at the interval's start. */
+  t: number;
+  durationMs: number;
+  requests: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  /** HdrHistogram compressed base64 of this interval's latencies (microseconds, all agents merged). */
+  histogram: string;
+}
+
+/** One agent's share of the run. */
+export interface AgentSummary {
+  id: string;
+  name: string;
+  host: string;
+  requests: number;
+  errors: number;
+  /** True if the agent disconnected or went silent before it finished. */
+  lost: boolean;
+  latency: Pick<LatencySummary, 'p50' | 'p90' | 'p99' | 'max'>;
+}
+
+/** A threshold as evaluated on the merged result. */
+export interface ThresholdResult {
+  expr: string;
+  actual: number;
+  pass: boolean;
+}
+
+/** Counts of requests. total = sum(byStatus) + errors; ok are responses with a status below 400. */
+export interface RequestCounts {
+  total: number;
+  ok: number;
+  /** Requests that ended without any response (sum of byError). */
+  errors: number;
+  byStatus: Record<string, number>;
+  byError: Record<string, number>;
+}
+
+/** The result document (`--format json`, `-o FILE`): stable field names, times in milliseconds. */
+export interface Result {
+  schema: typeof RESULT_SCHEMA;
+  tool: { name: 'volley'; version: string };
+  plan: Record<string, unknown>;
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  /** True if the run was stopped early (Ctrl-C, abort, all agents lost): the figures cover what was measured. */
+  aborted: boolean;
+  requests: RequestCounts;
+  throughput: { target: number | null; achieved: number };
+  latency: LatencySummary;
+  serviceTime: LatencySummary | null;
+  bytes: { sent: number; received: number };
+  agents: AgentSummary[];
+  intervals: IntervalSummary[];
+  thresholds: ThresholdResult[];
+}

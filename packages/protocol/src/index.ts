@@ -1,0 +1,93 @@
+// The wire contract between controller and agents: generated protobuf code and frame helpers.
+import $protobuf from 'protobufjs/minimal.js';
+import { volley } from '../gen/volley.js';
+
+// 64-bit counters decode as plain numbers (exact up to 2^53), not Long objects: no caller wants Long, and a
+// count of 2^53 requests is out of reach.
+$protobuf.util.Long = undefined as unknown as typeof $protobuf.util.Long;
+$protobuf.configure();
+
+const pb = volley.v1;
+
+/** Bumped on any change that an older peer could not read; a mismatch is rejected naming both versions. */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest frame either side accepts; an Interval with a full histogram is a few KiB. */
+export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
+export type Hello = volley.v1.Hello;
+export type Welcome = volley.v1.Welcome;
+export type Reject = volley.v1.Reject;
+export type WirePlan = volley.v1.Plan;
+export type Start = volley.v1.Start;
+export type Interval = volley.v1.Interval;
+export type Finished = volley.v1.Finished;
+export type Abort = volley.v1.Abort;
+export type Heartbeat = volley.v1.Heartbeat;
+export const WireClient = pb.ClientStrategy;
+
+/** What each message kind decodes to. */
+interface Decoded {
+  hello: Hello;
+  welcome: Welcome;
+  reject: Reject;
+  plan: WirePlan;
+  start: Start;
+  interval: Interval;
+  finished: Finished;
+  abort: Abort;
+  heartbeat: Heartbeat;
+}
+
+/** What each message kind may be built from (fields optional, defaults as in proto3). */
+interface Encodable {
+  hello: volley.v1.Hello.$Properties;
+  welcome: volley.v1.Welcome.$Properties;
+  reject: volley.v1.Reject.$Properties;
+  plan: volley.v1.Plan.$Properties;
+  start: volley.v1.Start.$Properties;
+  interval: volley.v1.Interval.$Properties;
+  finished: volley.v1.Finished.$Properties;
+  abort: volley.v1.Abort.$Properties;
+  heartbeat: volley.v1.Heartbeat.$Properties;
+}
+
+/** The name of a message kind: the `oneof body` case of an Envelope. */
+export type Kind = keyof Decoded;
+
+/** A decoded frame as a discriminated union on `kind`, for exhaustive switches. */
+export type Message = { [K in Kind]: { kind: K; version: number; body: Decoded[K] } }[Kind];
+
+/** A frame that could not be decoded; `code` is stable for callers and logs. */
+export class ProtocolError extends Error {
+  readonly code: 'MALFORMED_FRAME' | 'EMPTY_FRAME' | 'FRAME_TOO_LARGE';
+  constructor(code: ProtocolError['code'], message: string) {
+    super(message);
+    this.name = 'ProtocolError';
+    this.code = code;
+  }
+}
+
+/** Encodes one message into the bytes of one binary WebSocket frame. */
+export function encode<K extends Kind>(kind: K, body: Encodable[K]): Uint8Array {
+  const envelope: volley.v1.Envelope.$Properties = { protocolVersion: PROTOCOL_VERSION, [kind]: body };
+  return pb.Envelope.encode(envelope).finish();
+}
+
+/** Decodes one frame. Throws ProtocolError for anything that is not a well-formed Envelope with a body. */
+export function decode(data: Uint8Array): Message {
+  if (data.byteLength > MAX_FRAME_BYTES) {
+    throw new ProtocolError('FRAME_TOO_LARGE', `frame of ${data.byteLength} bytes exceeds ${MAX_FRAME_BYTES}`);
+  }
+  let envelope: volley.v1.Envelope;
+  try {
+    envelope = pb.Envelope.decode(data);
+  } catch (err) {
+    throw new ProtocolError('MALFORMED_FRAME', `malformed frame: ${(err as Error).message}`);
+  }
+  const kind = envelope.body;
+  if (kind === undefined) throw new ProtocolError('EMPTY_FRAME', 'frame carries no message');
+  const body = envelope[kind];
+  if (body == null) throw new ProtocolError('MALFORMED_FRAME', `frame names ${kind} but carries none`);
+  return { kind, version: envelope.protocolVersion, body } as Message;
+}

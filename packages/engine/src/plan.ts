@@ -1,0 +1,101 @@
+/** How requests are sent: one keep-alive connection per loop, or a fresh connection for every request. */
+export type ClientName = 'pooled' | 'per-request';
+
+export const CLIENT_NAMES: readonly ClientName[] = ['pooled', 'per-request'];
+export const DEFAULT_CONNECTIONS = 10;
+export const DEFAULT_DURATION_MS = 10_000;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_INTERVAL_MS = 1_000;
+export const DEFAULT_METHOD = 'GET';
+export const MAX_CONNECTIONS = 100_000;
+
+/** One agent's complete, validated instructions: what to send, how hard, for how long. */
+export interface Plan {
+  url: string;
+  method: string;
+  /** Header name/value pairs, in order; repeated names are kept. */
+  headers: Array<[string, string]>;
+  body: Uint8Array | null;
+  /** Closed model: this many loops, each with at most one request in flight. */
+  connections: number;
+  /** Stop after this long (ms); 0 when `requests` bounds the run instead. */
+  durationMs: number;
+  /** Stop after this many requests; 0 when `durationMs` bounds the run instead. */
+  requests: number;
+  client: ClientName;
+  /** A request with no complete response after this long (ms) ends as a `timeout` error. */
+  timeoutMs: number;
+  /** Length of one reporting interval (ms). */
+  intervalMs: number;
+}
+
+/** What a caller may give; everything but the URL has a default. */
+export type PlanInput = Partial<Plan> & { url: string };
+
+/** Invalid plan input; `code` is stable, `message` is one line fit for a user. */
+export class PlanError extends Error {
+  readonly code: 'INVALID_URL' | 'INVALID_NUMBER' | 'CONFLICTING_LIMITS' | 'INVALID_CLIENT' | 'INVALID_METHOD';
+  constructor(code: PlanError['code'], message: string) {
+    super(message);
+    this.name = 'PlanError';
+    this.code = code;
+  }
+}
+
+function positiveInteger(name: string, value: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new PlanError('INVALID_NUMBER', `${name} must be a whole number from 1 to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+/** Validates input once, at the edge, and fills in the defaults. Throws PlanError. */
+export function resolvePlan(input: PlanInput): Plan {
+  let url: URL;
+  try {
+    url = new URL(input.url);
+  } catch {
+    throw new PlanError('INVALID_URL', `not a valid URL: ${JSON.stringify(input.url)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new PlanError('INVALID_URL', `URL must start with http:// or https://, got ${url.protocol}//`);
+  }
+  const method = (input.method ?? DEFAULT_METHOD).toUpperCase();
+  if (!/^[A-Z][A-Z-]*$/.test(method)) throw new PlanError('INVALID_METHOD', `not an HTTP method: ${input.method}`);
+  const client = input.client ?? 'pooled';
+  if (!CLIENT_NAMES.includes(client)) {
+    throw new PlanError('INVALID_CLIENT', `client must be one of ${CLIENT_NAMES.join(', ')}, got ${client}`);
+  }
+  const hasDuration = input.durationMs !== undefined && input.durationMs !== 0;
+  const hasRequests = input.requests !== undefined && input.requests !== 0;
+  if (hasDuration && hasRequests) {
+    throw new PlanError('CONFLICTING_LIMITS', 'give either a duration or a request count, not both');
+  }
+  return {
+    url: url.href,
+    method,
+    headers: input.headers ?? [],
+    body: input.body ?? null,
+    connections: positiveInteger('connections', input.connections ?? DEFAULT_CONNECTIONS, MAX_CONNECTIONS),
+    durationMs: hasRequests ? 0 : positiveInteger('duration (ms)', input.durationMs ?? DEFAULT_DURATION_MS),
+    requests: hasRequests ? positiveInteger('requests', input.requests ?? 0) : 0,
+    client,
+    timeoutMs: positiveInteger('timeout (ms)', input.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    intervalMs: positiveInteger('interval (ms)', input.intervalMs ?? DEFAULT_INTERVAL_MS),
+  };
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses `250ms`, `10s`, `1m30s`, `2h` or a bare number of seconds into milliseconds. Throws PlanError. */
+export function parseDuration(text: string): number {
+  const trimmed = text.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== trimmed) {
+    throw new PlanError('INVALID_NUMBER', `not a duration: ${JSON.stringify(text)} (try 500ms, 10s, 1m30s)`);
+  }
+  let ms = 0;
+  for (const [, n, unit] of parts) ms += Number(n) * (UNIT_MS[unit ?? 's'] ?? 1000);
+  return Math.round(ms);
+}

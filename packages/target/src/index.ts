@@ -1,0 +1,3 @@
+// The built-in HTTP target (`volley target`): configurable latency, status and body size, with per-request
+// overrides for stalls and resets; it counts requests and connections so tests can check a run against it.
+export { startTarget, type Target, TargetError, type TargetOptions, type TargetStats } from './target.js';

@@ -1,11 +1,6 @@
 // The wire contract between controller and agents: generated protobuf code and frame helpers.
-import $protobuf from 'protobufjs/minimal.js';
+import './numbers.js';
 import { volley } from '../gen/volley.js';
-
-// 64-bit counters decode as plain numbers (exact up to 2^53), not Long objects: no caller wants Long, and a
-// count of 2^53 requests is out of reach.
-$protobuf.util.Long = undefined as unknown as typeof $protobuf.util.Long;
-$protobuf.configure();
 
 const pb = volley.v1;
 
@@ -19,6 +14,8 @@ export type Hello = volley.v1.Hello;
 export type Welcome = volley.v1.Welcome;
 export type Reject = volley.v1.Reject;
 export type WirePlan = volley.v1.Plan;
+/** The fields of a Plan a controller fills in before adding the run id. */
+export type PlanFields = Omit<volley.v1.Plan.$Properties, 'runId'>;
 export type Start = volley.v1.Start;
 export type Interval = volley.v1.Interval;
 export type Finished = volley.v1.Finished;

@@ -59,6 +59,15 @@ describe('frames', () => {
     assert.equal(msg.body.bytesSent, 2 ** 40);
   });
 
+  it('decodes 64-bit fields left at zero as the number 0, not a Long', () => {
+    // Zero is not on the wire, so the value comes from the generated prototype's default.
+    const msg = decode(encode('interval', { runId: 'r', seq: 0, histogram: Buffer.alloc(0) }));
+    if (msg.kind !== 'interval') return assert.fail(`decoded ${msg.kind}`);
+    assert.strictEqual(msg.body.bytesReceived, 0);
+    assert.strictEqual(msg.body.bytesSent, 0);
+    assert.strictEqual(msg.body.seq, 0);
+  });
+
   it('rejects random bytes with a typed error, never a crash', () => {
     let rejected = 0;
     for (let i = 0; i < 200; i++) {

@@ -23,6 +23,8 @@ export class ClosedLoop implements Dispatcher.DispatchHandler {
   private startedAt = 0;
   private status = 0;
   private bytesIn = 0;
+  /** Did undici hand this request to a socket? A refused connection sends nothing. */
+  private sent = false;
   private readonly nextSoon: () => void;
 
   constructor(
@@ -42,11 +44,14 @@ export class ClosedLoop implements Dispatcher.DispatchHandler {
     }
     this.status = 0;
     this.bytesIn = 0;
+    this.sent = false;
     this.startedAt = performance.now();
     this.connection.dispatch(this.template.options, this);
   }
 
-  onConnect(): void {}
+  onConnect(): void {
+    this.sent = true;
+  }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], _resume: () => void, statusText: string): boolean {
     this.status = statusCode;
@@ -72,7 +77,7 @@ export class ClosedLoop implements Dispatcher.DispatchHandler {
 
   onError(err: Error): void {
     this.connection.settle();
-    this.recorder.recordError(classifyError(err), this.template.bytesOut);
+    this.recorder.recordError(classifyError(err), this.sent ? this.template.bytesOut : 0);
     // An error can arrive synchronously from dispatch(); going on in the next turn keeps the stack flat and a
     // refused connection from spinning the event loop without ever yielding to timers.
     setImmediate(this.nextSoon);

@@ -107,6 +107,7 @@ describe('closed model against a real loopback target', () => {
     const port = await closedPort();
     const r = await run({ url: `http://127.0.0.1:${port}/`, requests: 30, connections: 3 });
     assert.deepEqual(r.byError, { ECONNREFUSED: 30 });
+    assert.equal(r.bytesSent, 0, 'a refused request never reached a socket');
   });
 
   it('counts an unresolvable host as DNS', async () => {

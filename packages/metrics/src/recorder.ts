@@ -19,7 +19,7 @@ export class Recorder {
 
   /** A response arrived: its status, its latency in integer microseconds, the bytes it took both ways. */
   recordResponse(status: number, latencyUs: number, bytesSent: number, bytesReceived: number): void {
-    this.histogram.recordValue(latencyUs < 1 ? 1 : latencyUs);
+    this.histogram.recordValue(Math.max(1, latencyUs));
     const slot = status < STATUS_SLOTS ? status : 0;
     this.statuses[slot] = (this.statuses[slot] as number) + 1;
     this.bytesSent += bytesSent;

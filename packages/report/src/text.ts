@@ -1,0 +1,97 @@
+import type { Result } from '@volley/metrics';
+import { bytes, count, duration, millis, rate } from './format.js';
+import { table } from './table.js';
+
+/** What an error kind means, for the few that need saying. */
+const ERROR_HINTS: Record<string, string> = {
+  ECONNREFUSED: 'nothing listening at the target',
+  ECONNRESET: 'connection closed by the other side',
+  timeout: 'no complete response within --timeout',
+  EADDRNOTAVAIL: 'out of local ports: too many sockets in TIME_WAIT; use --client pooled or fewer connections',
+  DNS: 'host name did not resolve',
+  TLS: 'TLS handshake or certificate failed',
+  aborted: 'in flight when the run was stopped',
+};
+
+const sorted = (counts: Record<string, number>): Array<[string, number]> =>
+  Object.entries(counts).sort((a, b) => b[1] - a[1]);
+
+/** The end-of-run summary: counts, statuses, errors, throughput, latency table, agents. */
+export function renderText(result: Result): string {
+  const { plan, requests, latency } = result;
+  const out: string[] = [];
+  const limit =
+    Number(plan.requests) > 0 ? `${count(Number(plan.requests))} requests` : duration(Number(plan.durationMs));
+  out.push(
+    `volley ${result.tool.version}  ${String(plan.method ?? 'GET')} ${String(plan.url)}  ` +
+      `${String(plan.connections)} connections, ${String(plan.client)}, ${limit}`,
+  );
+  if (result.aborted) out.push('  run stopped early: figures cover what was measured until then');
+  out.push('');
+  const rows: string[][] = [
+    ['requests', `${count(requests.total)} total`, `${count(requests.ok)} ok`, `${count(requests.errors)} errors`],
+    ['throughput', `${rate(result.throughput.achieved)} req/s`, `over ${duration(result.durationMs)}`, ''],
+    ['data', `${bytes(result.bytes.sent)} sent`, `${bytes(result.bytes.received)} received`, ''],
+  ];
+  out.push(table(rows));
+  const statuses = sorted(requests.byStatus);
+  if (statuses.length > 0) {
+    out.push('', '  statuses');
+    out.push(
+      table(
+        statuses.map(([s, n]) => [s, count(n), `${((100 * n) / requests.total).toFixed(1)}%`]),
+        '    ',
+      ),
+    );
+  }
+  const errors = sorted(requests.byError);
+  if (errors.length > 0) {
+    out.push('', '  errors');
+    out.push(
+      table(
+        errors.map(([kind, n]) => [kind, count(n), ERROR_HINTS[kind] ?? '']),
+        '    ',
+      ),
+    );
+  }
+  if (latency.count === 0) {
+    out.push('', '  latency: no responses, nothing to measure');
+  } else {
+    out.push('', `  latency (ms, ${count(latency.count)} responses)`);
+    out.push(latencyTable(latency));
+  }
+  if (result.agents.length > 1 || result.agents.some((a) => a.lost)) {
+    out.push('', '  agents');
+    out.push(
+      table(
+        [
+          ['name', 'host', 'requests', 'errors', 'p50', 'p99', ''],
+          ...result.agents.map((a) => [
+            a.name,
+            a.host,
+            count(a.requests),
+            count(a.errors),
+            millis(a.latency.p50),
+            millis(a.latency.p99),
+            a.lost ? 'LOST' : '',
+          ]),
+        ],
+        '    ',
+      ),
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** min/mean/stdev/max, then the percentiles, in milliseconds. */
+function latencyTable(latency: Result['latency']): string {
+  return table(
+    [
+      ['', 'min', 'mean', 'stdev', 'max'],
+      ['', millis(latency.min), millis(latency.mean), millis(latency.stdev), millis(latency.max)],
+      ['', 'p50', 'p75', 'p90', 'p99', 'p99.9', 'p99.99'],
+      ['', ...[latency.p50, latency.p75, latency.p90, latency.p99, latency.p99_9, latency.p99_99].map(millis)],
+    ],
+    '  ',
+  );
+}

@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { availableParallelism, hostname } from 'node:os';
+import { type Plan, type RunHandle, startRun } from '@volley/engine';
+import { decode, encode, type Kind, MAX_FRAME_BYTES, type Message } from '@volley/protocol';
+import type { Logger } from 'pino';
+import WebSocket from 'ws';
+import { intervalToWire, planFromWire } from './wire-plan.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+export const DEFAULT_AGENT_TIMEOUT_MS = 5_000;
+export const DEFAULT_HEARTBEAT_MS = 1_000;
+
+/** How an agent joins its controller. */
+export interface AgentOptions {
+  /** ws:// or wss:// address of the controller. */
+  url: string;
+  token?: string;
+  name?: string;
+  logger: Logger;
+  /** Dead-man's switch: stop firing when the controller has been silent this long (ms). */
+  agentTimeoutMs?: number;
+}
+
+/** The controller refused this agent (wrong token, protocol version, ...). */
+export class AgentRejectedError extends Error {
+  readonly code = 'AGENT_REJECTED';
+}
+
+/**
+ * Joins a controller, runs the share of the plan it is given, streams one Interval per interval and a Finished,
+ * and stops firing at once if the controller goes silent: a load tool must never leave orphaned load.
+ */
+export class Agent {
+  readonly id = randomUUID();
+  private readonly log: Logger;
+  private ws: WebSocket | undefined;
+  private plan: { runId: string; plan: Plan } | undefined;
+  private run: RunHandle | undefined;
+  private startTimer: NodeJS.Timeout | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
+  private lastHeard = 0;
+  private rejection: Error | undefined;
+
+  constructor(private readonly options: AgentOptions) {
+    this.log = options.logger.child({ component: 'agent', agent: options.name ?? this.id });
+  }
+
+  /** Serves one session: resolves when the controller closes the connection, rejects if it refused the agent. */
+  serve(): Promise<void> {
+    const headers: Record<string, string> = {};
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    const ws = new WebSocket(this.options.url, { headers, maxPayload: MAX_FRAME_BYTES });
+    this.ws = ws;
+    ws.binaryType = 'nodebuffer';
+    const timeoutMs = this.options.agentTimeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS;
+
+    return new Promise<void>((resolve, reject) => {
+      ws.on('open', () => {
+        this.lastHeard = performance.now();
+        this.send('hello', {
+          agentId: this.id,
+          name: this.options.name ?? hostname(),
+          version,
+          cores: availableParallelism(),
+          host: hostname(),
+        });
+        this.watchdog = setInterval(() => this.checkController(timeoutMs), Math.max(50, timeoutMs / 5));
+      });
+      ws.on('message', (data: Buffer, isBinary) => {
+        this.lastHeard = performance.now();
+        if (!isBinary) {
+          this.log.warn('ignored a text frame');
+          return;
+        }
+        try {
+          this.handle(decode(data));
+        } catch (err) {
+          this.log.error({ err }, 'dropping connection after a bad frame');
+          ws.close(1007, 'bad frame');
+        }
+      });
+      ws.on('unexpected-response', (_req, res) => {
+        this.rejection = new AgentRejectedError(`controller refused the connection: HTTP ${res.statusCode}`);
+        ws.terminate();
+      });
+      ws.on('error', (err) => {
+        this.log.warn({ err }, 'connection error');
+        if (!this.rejection) this.rejection = err;
+      });
+      ws.on('close', (code, reason) => {
+        clearInterval(this.watchdog);
+        this.halt('connection to controller closed');
+        this.log.info({ code, reason: reason.toString() }, 'session closed');
+        if (this.rejection && !this.plan) reject(this.rejection);
+        else resolve();
+      });
+    });
+  }
+
+  /** Leaves the controller, stopping any run first. */
+  stop(): void {
+    this.halt('agent stopped');
+    this.ws?.close(1000, 'agent stopped');
+  }
+
+  private handle(msg: Message): void {
+    switch (msg.kind) {
+      case 'welcome':
+        this.log.info('joined controller');
+        return;
+      case 'reject':
+        this.rejection = new AgentRejectedError(`controller rejected this agent: ${msg.body.reason}`);
+        this.ws?.close(1000, 'rejected');
+        return;
+      case 'plan':
+        this.plan = { runId: msg.body.runId, plan: planFromWire(msg.body) };
+        this.log.info({ runId: msg.body.runId, connections: this.plan.plan.connections }, 'received plan');
+        return;
+      case 'start':
+        this.startTimer = setTimeout(() => this.begin(msg.body.runId), msg.body.delayMs);
+        return;
+      case 'abort':
+        this.log.warn({ reason: msg.body.reason }, 'controller aborted the run');
+        this.halt(msg.body.reason);
+        return;
+      case 'heartbeat':
+        this.send('heartbeat', { sentAtMs: msg.body.sentAtMs });
+        return;
+      case 'hello':
+      case 'interval':
+      case 'finished':
+        this.log.warn({ kind: msg.kind }, 'ignored a frame meant for a controller');
+        return;
+      default: {
+        const unreachable: never = msg;
+        throw new Error(`unhandled message ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  private begin(runId: string): void {
+    const planned = this.plan;
+    if (!planned || planned.runId !== runId) {
+      this.log.error({ runId }, 'start for a run without a plan');
+      return;
+    }
+    this.log.info({ runId }, 'run started');
+    const run = startRun(planned.plan, (interval) => this.send('interval', intervalToWire(runId, interval)));
+    this.run = run;
+    run.done.then((stats) => {
+      this.send('finished', {
+        runId,
+        intervals: stats.intervals,
+        requests: stats.requests,
+        durationMs: stats.durationMs,
+      });
+      this.log.info({ runId, ...stats }, 'run finished');
+      this.run = undefined;
+      this.plan = undefined;
+    });
+  }
+
+  private checkController(timeoutMs: number): void {
+    if (performance.now() - this.lastHeard <= timeoutMs) return;
+    this.log.error({ timeoutMs }, 'controller silent: stopping all load (dead-man switch)');
+    this.halt('controller silent');
+    this.ws?.terminate();
+  }
+
+  private halt(reason: string): void {
+    clearTimeout(this.startTimer);
+    if (this.run) {
+      this.log.warn({ reason }, 'aborting run');
+      this.run.abort();
+    }
+  }
+
+  private send<K extends Kind>(kind: K, body: Parameters<typeof encode<K>>[1]): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(encode(kind, body));
+  }
+}

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { resolvePlan } from '@volley/engine';
+import { decode, encode, type Message } from '@volley/protocol';
+import { startTarget, type Target } from '@volley/target';
+import { pino } from 'pino';
+import { WebSocketServer } from 'ws';
+import { Agent, planFromWire, planToWire } from '../src/index.js';
+
+const logger = pino({ level: 'silent' });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A controller that welcomes the agent, starts a long run and then falls silent: no heartbeats, no abort,
+ * as if its machine froze. Real WebSocket, real agent, real target.
+ */
+async function silentController(
+  targetUrl: string,
+): Promise<{ url: string; received: Message[]; close(): Promise<void> }> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  const received: Message[] = [];
+  wss.on('connection', (ws) => {
+    ws.on('message', (data: Buffer) => {
+      const msg = decode(data);
+      received.push(msg);
+      if (msg.kind !== 'hello') return;
+      const plan = planToWire(resolvePlan({ url: targetUrl, durationMs: 60_000, connections: 2, intervalMs: 200 }));
+      ws.send(encode('welcome', { agentId: msg.body.agentId, heartbeatMs: 100 }));
+      ws.send(encode('plan', { ...plan, runId: 'r1' }));
+      ws.send(encode('start', { runId: 'r1', delayMs: 0 }));
+    });
+  });
+  const { port } = wss.address() as AddressInfo;
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    received,
+    close: () => new Promise<void>((resolve) => wss.close(() => resolve())),
+  };
+}
+
+describe('agent', () => {
+  let target: Target;
+  before(async () => {
+    target = await startTarget({ port: 0 });
+  });
+  after(() => target.close());
+
+  it('stops firing when the controller falls silent (dead-man switch)', async () => {
+    const controller = await silentController(target.url);
+    try {
+      const agent = new Agent({ url: controller.url, name: 'a', logger, agentTimeoutMs: 600 });
+      const session = agent.serve();
+      await session; // ends because the agent gave up on its controller, not because the 60 s run finished
+      const stopped = target.stats().requests;
+      assert.ok(stopped > 0, 'the run had started');
+      await sleep(400);
+      assert.equal(target.stats().requests, stopped, 'no load after the switch tripped');
+      assert.ok(
+        controller.received.some((m) => m.kind === 'interval'),
+        'intervals streamed while the run lasted',
+      );
+    } finally {
+      await controller.close();
+    }
+  });
+
+  it('carries every plan field across the wire unchanged', () => {
+    const plan = resolvePlan({
+      url: 'http://127.0.0.1:9/p?q=1',
+      method: 'PUT',
+      headers: [
+        ['x-a', '1'],
+        ['x-a', '2'],
+      ],
+      body: new TextEncoder().encode('payload'),
+      connections: 3,
+      requests: 99,
+      client: 'per-request',
+      timeoutMs: 1234,
+      intervalMs: 500,
+    });
+    const back = planFromWire({ ...planToWire(plan), runId: 'r' } as Parameters<typeof planFromWire>[0]);
+    assert.deepEqual(back, plan);
+  });
+});

@@ -1,0 +1,35 @@
+import type { PlanFields } from '@volley/protocol';
+
+/** A plan that cannot be shared among the agents. */
+export class SplitError extends Error {
+  readonly code = 'UNSPLITTABLE_PLAN';
+}
+
+/** Divides `total` into `n` whole shares that add up to it exactly; the first `total % n` get one more. */
+export function shares(total: number, n: number): number[] {
+  const base = Math.floor(total / n);
+  const extra = total % n;
+  return Array.from({ length: n }, (_, i) => base + (i < extra ? 1 : 0));
+}
+
+/**
+ * Gives each of `n` agents its share of the plan: connections and request counts are divided so the totals equal
+ * the plan exactly (remainders spread, never lost or doubled); a duration is the same for everyone.
+ */
+export function splitPlan(plan: PlanFields, n: number): PlanFields[] {
+  const connections = plan.connections ?? 0;
+  const requests = plan.requests ?? 0;
+  if (connections < n) {
+    throw new SplitError(`${n} agents need at least ${n} connections, the plan has ${connections}`);
+  }
+  if (requests > 0 && requests < n) {
+    throw new SplitError(`${n} agents need at least ${n} requests, the plan has ${requests}`);
+  }
+  const c = shares(connections, n);
+  const r = shares(requests, n);
+  return c.map((conns, i) => {
+    const reqs = r[i] ?? 0;
+    // An agent never gets more loops than requests: an idle loop would only hold a connection open.
+    return { ...plan, connections: requests > 0 ? Math.min(conns, reqs) : conns, requests: reqs };
+  });
+}

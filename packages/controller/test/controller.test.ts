@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Agent, AgentRejectedError, planToWire } from '@volley/agent';
+import { type PlanInput, resolvePlan } from '@volley/engine';
+import { decodeHistogramBase64 } from '@volley/metrics';
+import { decode, encode, type PlanFields } from '@volley/protocol';
+import { startTarget, type Target } from '@volley/target';
+import { pino } from 'pino';
+import WebSocket from 'ws';
+import { Controller, type ControllerOptions } from '../src/index.js';
+
+const logger = pino({ level: 'silent' });
+const TOKEN = 'test-token';
+
+function wirePlan(input: Partial<PlanInput> & { url: string }): PlanFields {
+  return planToWire(resolvePlan({ intervalMs: 200, ...input }));
+}
+
+function controller(plan: PlanFields, options: Partial<ControllerOptions> = {}): Controller {
+  return new Controller({
+    agents: 1,
+    plan,
+    planInfo: {},
+    toolVersion: 'test',
+    token: TOKEN,
+    logger,
+    startDelayMs: 50,
+    waitTimeoutMs: 10_000,
+    ...options,
+  });
+}
+
+/** A raw WebSocket speaking to the controller, for frames a well-behaved agent never sends. */
+async function rawClient(
+  url: string,
+  token = TOKEN,
+): Promise<{ ws: WebSocket; frames: ReturnType<typeof decode>[]; closed: Promise<number> }> {
+  const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+  const frames: ReturnType<typeof decode>[] = [];
+  ws.on('message', (data: Buffer) => frames.push(decode(data)));
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return { ws, frames, closed };
+}
+
+describe('controller and agents over a real WebSocket', () => {
+  let target: Target;
+  const open: Controller[] = [];
+
+  before(async () => {
+    target = await startTarget({ port: 0 });
+  });
+  after(async () => {
+    await Promise.all(open.map((c) => c.close()));
+    await target.close();
+  });
+
+  function track(c: Controller): Controller {
+    open.push(c);
+    return c;
+  }
+
+  it('splits a request count over three agents and merges their histograms exactly', async () => {
+    const before = target.stats().requests;
+    const c = track(controller(wirePlan({ url: target.url, requests: 3001, connections: 6 }), { agents: 3 }));
+    const url = await c.listen();
+    const agents = [0, 1, 2].map((i) => new Agent({ url, token: TOKEN, name: `a${i}`, logger }));
+    const sessions = agents.map((a) => a.serve());
+    const result = await c.run();
+    await Promise.all(sessions);
+
+    assert.equal(result.requests.total, 3001);
+    assert.equal(result.requests.byStatus['200'], 3001);
+    assert.equal(target.stats().requests - before, 3001, 'the target saw exactly the requests the result counts');
+    assert.equal(result.agents.length, 3);
+    assert.deepEqual(
+      result.agents.map((a) => a.requests).sort(),
+      [1000, 1000, 1001],
+      'shares differ by at most one request',
+    );
+    assert.equal(
+      result.agents.reduce((n, a) => n + a.requests, 0),
+      3001,
+    );
+    // The run's histogram is the sum of every interval histogram, so it holds every response once.
+    assert.equal(result.latency.count, 3001);
+    assert.equal(decodeHistogramBase64(result.latency.histogram).totalCount, 3001);
+    assert.equal(result.aborted, false);
+  });
+
+  it('refuses an agent with a wrong token before the upgrade', async () => {
+    const c = track(controller(wirePlan({ url: target.url, requests: 1 })));
+    const url = await c.listen();
+    const agent = new Agent({ url, token: 'wrong', name: 'intruder', logger });
+    await assert.rejects(
+      agent.serve(),
+      (err: Error) => err instanceof AgentRejectedError && /HTTP 401/.test(err.message),
+    );
+    assert.equal(c.joined, 0);
+  });
+
+  it('rejects an agent that speaks another protocol version, naming both versions', async () => {
+    const c = track(controller(wirePlan({ url: target.url, requests: 1 })));
+    const url = await c.listen();
+    const { ws, frames, closed } = await rawClient(url);
+    const hello = encode('hello', { agentId: 'x', name: 'old', version: '0.0.1', cores: 1 });
+    // Envelope field 1 (protocol_version) is the first varint: 0x08 then the version.
+    assert.equal(hello[0], 0x08);
+    const other = Uint8Array.from(hello);
+    other[1] = 0x63; // version 99
+    ws.send(other);
+    assert.equal(await closed, 1008);
+    const reject = frames.find((f) => f.kind === 'reject');
+    assert.ok(reject && reject.kind === 'reject');
+    assert.match(reject.body.reason, /version 99.*version 1/);
+    assert.equal(c.joined, 0);
+  });
+
+  it('closes a connection that sends a frame it cannot decode', async () => {
+    const c = track(controller(wirePlan({ url: target.url, requests: 1 })));
+    const url = await c.listen();
+    const { ws, closed } = await rawClient(url);
+    ws.send(Buffer.from('not a protobuf envelope at all'));
+    assert.equal(await closed, 1007);
+    assert.equal(c.joined, 0);
+  });
+
+  it('finishes a run when an agent goes silent, keeping what the others measured', async () => {
+    const c = track(
+      controller(wirePlan({ url: target.url, requests: 400, connections: 2 }), {
+        agents: 2,
+        heartbeatMs: 100,
+        agentTimeoutMs: 600,
+      }),
+    );
+    const url = await c.listen();
+    // A member that says hello and then never answers: a frozen machine, from the controller's point of view.
+    const mute = await rawClient(url);
+    mute.ws.send(encode('hello', { agentId: 'mute', name: 'mute', version: 'test', cores: 1 }));
+    const agent = new Agent({ url, token: TOKEN, name: 'live', logger });
+    const session = agent.serve();
+    const result = await c.run();
+    await session;
+
+    const byName = Object.fromEntries(result.agents.map((a) => [a.name, a]));
+    assert.equal(byName.mute?.lost, true);
+    assert.equal(byName.live?.lost, false);
+    assert.equal(byName.live?.requests, 200);
+    assert.equal(result.requests.total, 200);
+    assert.equal(result.aborted, false);
+  });
+
+  it('aborts a long run: agents stop, and the result holds what was measured', async () => {
+    const c = track(controller(wirePlan({ url: target.url, durationMs: 60_000, connections: 2 })));
+    const url = await c.listen();
+    const agent = new Agent({ url, token: TOKEN, name: 'a', logger });
+    const session = agent.serve();
+    const running = c.run();
+    setTimeout(() => c.abort('test'), 500);
+    const result = await running;
+    await session;
+    assert.equal(result.aborted, true);
+    assert.ok(result.requests.total > 0, 'requests measured before the abort are kept');
+    const settled = target.stats().requests;
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(target.stats().requests, settled, 'no request reaches the target after the abort');
+  });
+});

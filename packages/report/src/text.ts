@@ -28,8 +28,16 @@ export function renderText(result: Result): string {
   );
   if (result.aborted) out.push('  run stopped early: figures cover what was measured until then');
   out.push('');
+  const failedStatus = requests.total - requests.ok - requests.errors;
   const rows: string[][] = [
-    ['requests', `${count(requests.total)} total`, `${count(requests.ok)} ok`, `${count(requests.errors)} errors`],
+    // ok (status < 400) + failed status + errors (no response) = total: every request in exactly one.
+    [
+      'requests',
+      `${count(requests.total)} total`,
+      `${count(requests.ok)} ok`,
+      ...(failedStatus > 0 ? [`${count(failedStatus)} status >= 400`] : []),
+      `${count(requests.errors)} errors`,
+    ],
     ['throughput', `${rate(result.throughput.achieved)} req/s`, `over ${duration(result.durationMs)}`, ''],
     ['data', `${bytes(result.bytes.sent)} sent`, `${bytes(result.bytes.received)} received`, ''],
   ];

@@ -37,6 +37,13 @@ export class TargetError extends Error {
 
 const MAX_BODY = 64 * 1024 * 1024;
 
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'address already in use',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'no such local address',
+  ENOTFOUND: 'host name did not resolve',
+};
+
 function check(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new TargetError(`${name} must be a whole number from ${min} to ${max}, got ${value}`);
@@ -112,10 +119,15 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
     });
   });
 
+  const where = `${options.host ?? '127.0.0.1'}:${options.port ?? 0}`;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      // A busy or forbidden port is the user's to fix: say which, in one line.
+      const why = LISTEN_ERRORS[err.code ?? ''];
+      reject(why ? new TargetError(`cannot listen on ${where}: ${why}`) : err);
+    });
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });

@@ -1,0 +1,63 @@
+import { createRequire } from 'node:module';
+import { Flags } from '@oclif/core';
+import type { Result } from '@volley/metrics';
+import { startTargetProcess, type TargetProcess } from '@volley/target';
+import { VolleyCommand } from '../base-command.js';
+import { EXIT, UsageError } from '../errors.js';
+import { outputFlags, planFlags, urlArg } from '../flags.js';
+import { startLocalRun } from '../local-run.js';
+import { planFromFlags } from '../plan-from-flags.js';
+import { checkOutputPath, emitResult } from '../report-output.js';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+export default class Run extends VolleyCommand {
+  static override summary = 'Run a load test from this machine: a controller and one local agent.';
+  static override description =
+    'Sends requests to URL with --connections loops, each sending its next request when the last one ended, ' +
+    'for --duration or --requests, and prints a latency report. Ctrl-C stops the run and still reports.';
+  static override examples = [
+    '<%= config.bin %> run --demo',
+    '<%= config.bin %> run http://127.0.0.1:8080/ -c 50 -d 30s',
+    '<%= config.bin %> run http://127.0.0.1:8080/api -n 20000 -c 20 --client per-request --format json -o result.json',
+    "<%= config.bin %> run http://127.0.0.1:8080/api -m POST -H 'content-type: application/json' -b '{\"a\":1}'",
+  ];
+  static override enableJsonFlag = true;
+  static override args = urlArg;
+  static override flags = {
+    ...planFlags,
+    ...outputFlags,
+    demo: Flags.boolean({ summary: 'Start the built-in target on a free port and run against it.' }),
+  };
+
+  async run(): Promise<Result | undefined> {
+    const { args, flags } = await this.parse(Run);
+    if (args.url && flags.demo) throw new UsageError('give a URL or --demo, not both');
+    if (!args.url && !flags.demo)
+      throw new UsageError('missing URL (or use --demo to run against the built-in target)');
+    const logger = this.createLogger(flags['log-level']);
+    await checkOutputPath(flags.output);
+    // Validate the whole plan before starting anything, the demo target included.
+    let plan = planFromFlags(args.url ?? 'http://127.0.0.1/', flags);
+    let target: TargetProcess | undefined;
+    if (flags.demo) {
+      target = await startTargetProcess({});
+      plan = planFromFlags(target.url, flags);
+    }
+    const run = startLocalRun(plan, logger, version);
+    const interrupt = (): void => run.abort('interrupted');
+    process.once('SIGINT', interrupt);
+    process.once('SIGTERM', interrupt);
+    let result: Result;
+    try {
+      result = await run.result;
+    } finally {
+      process.off('SIGINT', interrupt);
+      process.off('SIGTERM', interrupt);
+      await target?.close();
+    }
+    await emitResult(result, this.jsonEnabled() ? undefined : flags.format, flags.output);
+    if (result.aborted) process.exitCode = EXIT.failure;
+    return result;
+  }
+}

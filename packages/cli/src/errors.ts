@@ -1,0 +1,43 @@
+import { Errors } from '@oclif/core';
+import { ControllerError, SplitError } from '@volley/controller';
+import { PlanError } from '@volley/engine';
+import { TargetError } from '@volley/target';
+
+/** Exit codes of the CLI contract. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, threshold: 99 } as const;
+
+/** Bad input found at the CLI edge: one line for the user, exit 2. */
+export class UsageError extends Error {
+  readonly code = 'USAGE';
+}
+
+/** Is this the user's mistake (exit 2, one line) rather than a bug (stack trace)? */
+export function isUsageError(err: unknown): err is Error {
+  if (err instanceof UsageError || err instanceof PlanError || err instanceof TargetError) return true;
+  if (err instanceof SplitError) return true;
+  if (err instanceof ControllerError && err.code === 'UNSPLITTABLE_PLAN') return true;
+  // oclif's own parse errors: unknown flags, missing arguments, unknown options, exclusive flags.
+  if (err instanceof Errors.CLIError && 'parse' in err) return true;
+  // A flag's value its parser refused (`-c abc`, `-c -5`): oclif rethrows the parser's plain Error, renamed.
+  return err instanceof Error && FLAG_PARSE.test(err.message);
+}
+
+const FLAG_PARSE = /^Parsing (--[\w-]+)\s*\n\s*/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC is exactly what an ANSI colour code starts with.
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/**
+ * An error message as one line: oclif's "See more help" tail dropped, its multi-line forms folded
+ * ("Parsing --connections\n\tExpected an integer" becomes "--connections: expected an integer").
+ */
+export function oneLine(err: Error): string {
+  let text = err.message.replace(ANSI, '').replace(/\n?See more help with --help\s*$/, '');
+  text = text.replace(FLAG_PARSE, (_, flag: string) => `${flag}: `).replace(/^(--[\w-]+: )Expected/, '$1expected');
+  text = text.replace(/^The following errors? occurred:\s*/, '');
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  // Exclusive flags report each side ("--duration cannot be used with --requests", and back): one says it all.
+  return lines[0] ?? '';
+}

@@ -1,0 +1,48 @@
+import { Args, Flags } from '@oclif/core';
+import { CLIENT_NAMES, DEFAULT_CONNECTIONS } from '@volley/engine';
+
+/** The plan flags of every command that runs load (`run`, and later `controller` and `compare`). */
+export const planFlags = {
+  connections: Flags.integer({
+    char: 'c',
+    min: 1,
+    summary: `Concurrent connections, each with one request in flight (closed model). Default ${DEFAULT_CONNECTIONS}.`,
+  }),
+  duration: Flags.string({
+    char: 'd',
+    summary: 'How long to run: 500ms, 10s, 1m30s (a bare number is seconds). Default 10s.',
+    exclusive: ['requests'],
+  }),
+  requests: Flags.integer({
+    char: 'n',
+    min: 1,
+    summary: 'Stop after this many requests instead of after a duration.',
+    exclusive: ['duration'],
+  }),
+  client: Flags.option({
+    options: CLIENT_NAMES,
+    default: 'pooled' as const,
+    summary: 'pooled: keep-alive connections reused; per-request: a fresh connection for every request.',
+  })(),
+  method: Flags.string({ char: 'm', summary: 'HTTP method. Default GET.' }),
+  header: Flags.string({ char: 'H', multiple: true, summary: "Request header 'Name: value' (repeatable)." }),
+  body: Flags.string({ char: 'b', summary: 'Request body.' }),
+  timeout: Flags.string({
+    summary: 'Give up on a request after this long (connect, headers, body each). Default 10s.',
+  }),
+};
+
+/** How a finished run is shown and saved. */
+export const outputFlags = {
+  format: Flags.option({
+    options: ['text', 'json'] as const,
+    default: 'text' as const,
+    summary: 'Report on stdout: a text table, or the JSON result document.',
+  })(),
+  output: Flags.string({ char: 'o', summary: 'Also write the JSON result document to this file.' }),
+};
+
+/** The target URL argument. */
+export const urlArg = {
+  url: Args.string({ description: 'Target URL (http:// or https://).', required: false }),
+};

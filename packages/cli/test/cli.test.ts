@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startTarget, type Target } from '@volley/target';
+
+const BIN = fileURLToPath(new URL('../bin/run.js', import.meta.url));
+
+interface Exit {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `volley` binary in a child process, bounded in time. */
+function volley(...args: string[]): Promise<Exit> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function assertOneLineUsageError(out: Exit, pattern: RegExp): void {
+  assert.equal(out.code, 2, `exit code (stderr: ${out.stderr})`);
+  assert.equal(out.stdout, '', 'nothing on stdout');
+  const lines = out.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `one line, got:\n${out.stderr}`);
+  assert.match(lines[0] ?? '', /^volley: /);
+  assert.match(lines[0] ?? '', pattern);
+  assert.doesNotMatch(out.stderr, /\n\s+at /, 'no stack trace');
+}
+
+describe('volley run: bad input', () => {
+  const url = 'http://127.0.0.1:9/';
+  const cases: Array<[string, string[], RegExp]> = [
+    ['an unknown flag', ['run', url, '--bogus'], /nonexistent flag: --bogus/i],
+    ['a negative count', ['run', url, '-c', '-5'], /--connections: expected an integer greater than or equal to 1/],
+    ['a non-numeric count', ['run', url, '-c', 'abc'], /--connections: expected an integer/],
+    ['a zero request count', ['run', url, '-n', '0'], /--requests/],
+    ['both -d and -n', ['run', url, '-d', '1s', '-n', '5'], /cannot also be provided/],
+    ['a malformed URL', ['run', 'not a url'], /not a valid URL/],
+    ['a URL of another scheme', ['run', 'ftp://127.0.0.1/'], /http:\/\/ or https:\/\//],
+    ['no URL at all', ['run'], /missing URL/],
+    ['a bad duration', ['run', url, '-d', '10x'], /not a duration: "10x"/],
+    ['an unknown client', ['run', url, '--client', 'magic'], /pooled, per-request/],
+    ['a header without a colon', ['run', url, '-H', 'nocolon'], /header/i],
+    ['an output file in a missing directory', ['run', url, '-o', '/nonexistent/dir/r.json'], /cannot write/],
+    ['an unknown command', ['fly'], /unknown command "fly"/],
+  ];
+  for (const [what, args, pattern] of cases) {
+    it(`rejects ${what} with one line and exit 2`, async () => {
+      assertOneLineUsageError(await volley(...args), pattern);
+    });
+  }
+});
+
+describe('volley run against a real target', () => {
+  let target: Target;
+  let dir: string;
+  before(async () => {
+    target = await startTarget({ port: 0 });
+    dir = await mkdtemp(join(tmpdir(), 'volley-cli-'));
+  });
+  after(async () => {
+    await target.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints the text report and writes the JSON result with -o', async () => {
+    const before = target.stats().requests;
+    const file = join(dir, 'result.json');
+    const out = await volley('run', target.url, '-n', '500', '-c', '5', '-o', file);
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout, /500 total\s+500 ok\s+0 errors/);
+    assert.match(out.stdout, /p99\.99/);
+    const doc = JSON.parse(await readFile(file, 'utf8'));
+    assert.equal(doc.requests.total, 500);
+    assert.equal(doc.requests.byStatus['200'], 500);
+    assert.equal(target.stats().requests - before, 500);
+  });
+
+  it('prints the result document with --format json and with --json', async () => {
+    for (const flag of [['--format', 'json'], ['--json']]) {
+      const out = await volley('run', target.url, '-n', '50', '-c', '2', ...flag);
+      assert.equal(out.code, 0, out.stderr);
+      const doc = JSON.parse(out.stdout);
+      assert.equal(doc.schema, 1);
+      assert.equal(doc.requests.total, 50);
+      assert.equal(doc.plan.client, 'pooled');
+    }
+  });
+
+  it('completes against an unreachable host and counts the errors (not an input error)', async () => {
+    const port = await closedPort();
+    const out = await volley('run', `http://127.0.0.1:${port}/`, '-n', '40', '-c', '4', '--format', 'json');
+    assert.equal(out.code, 0, out.stderr);
+    const doc = JSON.parse(out.stdout);
+    assert.deepEqual(doc.requests.byError, { ECONNREFUSED: 40 });
+    assert.equal(doc.requests.errors, 40);
+  });
+});
+
+describe('volley target, --help and --version', () => {
+  it('refuses a port that is already taken with one line and exit 2', async () => {
+    const busy = await startTarget({ port: 0 });
+    try {
+      assertOneLineUsageError(await volley('target', '--port', String(busy.port)), /address already in use/);
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it('prints help for run with every plan flag', async () => {
+    const out = await volley('run', '--help');
+    assert.equal(out.code, 0);
+    for (const flag of ['--connections', '--duration', '--requests', '--client', '--timeout', '--format', '--demo']) {
+      assert.ok(out.stdout.includes(flag), flag);
+    }
+  });
+
+  it('prints the version', async () => {
+    const out = await volley('--version');
+    assert.equal(out.code, 0);
+    const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+    assert.ok(out.stdout.includes(`/${version} `), out.stdout);
+  });
+});

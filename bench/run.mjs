@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+// npm run bench: volley against its peers, side by side, against the same local target with the same connections.
+// Tools alternate (ABAB..., the order flipped every round) so drift in a noisy machine hits every tool alike; the
+// figure that counts is the ratio within one run, not the absolute req/s.
+//
+//   node bench/run.mjs [--rounds 5] [--duration 5] [--connections 50]
+//
+// Peers: autocannon (a dev dependency) always; wrk if installed. Targets: the built-in target in its own
+// process always; nginx too if installed (a target that is not itself the bottleneck).
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startTargetProcess } from '@volley/target';
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '50' },
+  },
+});
+const ROUNDS = Number(values.rounds);
+const SECONDS = Number(values.duration);
+const CONNECTIONS = Number(values.connections);
+const require = createRequire(import.meta.url);
+const VOLLEY = join(dirname(require.resolve('@volley/cli/package.json')), 'bin', 'run.js');
+const AUTOCANNON = join(dirname(require.resolve('autocannon/package.json')), 'autocannon.js');
+
+/**
+ * CPU seconds used by the children this process has waited for (Linux: cutime + cstime in /proc/self/stat).
+ * Each tool runs as a child, so the delta over one run is that tool's CPU, startup included.
+ */
+function childCpuSeconds() {
+  if (!existsSync('/proc/self/stat')) return Number.NaN;
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+
+function run(cmd, args) {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { maxBuffer: 64 * 1024 * 1024, timeout: (SECONDS + 60) * 1000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${cmd} ${args.join(' ')} failed: ${stderr || err.message}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** Each tool reports its own count; req/s is that count over the configured duration. */
+const tools = [
+  {
+    name: 'volley',
+    async run(url) {
+      const out = await run(process.execPath, [
+        VOLLEY,
+        'run',
+        url,
+        '-c',
+        `${CONNECTIONS}`,
+        '-d',
+        `${SECONDS}s`,
+        '--format',
+        'json',
+      ]);
+      const r = JSON.parse(out);
+      return { requests: r.requests.total, errors: r.requests.errors, seconds: r.durationMs / 1000 };
+    },
+  },
+  {
+    name: 'autocannon',
+    async run(url) {
+      const out = await run(process.execPath, [AUTOCANNON, '-c', `${CONNECTIONS}`, '-d', `${SECONDS}`, '-j', url]);
+      const r = JSON.parse(out);
+      return { requests: r.requests.total, errors: r.errors + r.timeouts, seconds: r.duration };
+    },
+  },
+];
+if (has('wrk')) {
+  tools.push({
+    name: 'wrk',
+    async run(url) {
+      const out = await run('wrk', ['-t', '1', '-c', `${CONNECTIONS}`, '-d', `${SECONDS}s`, url]);
+      const requests = Number(/(\d+) requests in ([\d.]+)s/.exec(out)?.[1]);
+      const seconds = Number(/requests in ([\d.]+)s/.exec(out)?.[1]);
+      return { requests, errors: 0, seconds };
+    },
+  });
+}
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** nginx answering 200 "ok" from memory on loopback, with one worker (these machines have two cores). */
+async function startNginx() {
+  const dir = mkdtempSync(join(tmpdir(), 'volley-bench-nginx-'));
+  const port = await freePort();
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000;
+  server { listen 127.0.0.1:${port}; location / { return 200 "ok"; } } }\n`,
+  );
+  const child = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  return {
+    name: 'nginx',
+    url: `http://127.0.0.1:${port}/`,
+    close: async () => {
+      child.kill('SIGQUIT');
+      await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function bench(target) {
+  console.log(`\ntarget: ${target.name} (${target.url}), ${CONNECTIONS} connections, ${SECONDS}s x ${ROUNDS} rounds`);
+  for (const tool of tools) await tool.run(target.url).catch(() => {}); // warm-up: JIT, page cache
+  const rates = Object.fromEntries(tools.map((t) => [t.name, []]));
+  const cpu = Object.fromEntries(tools.map((t) => [t.name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? tools : [...tools].reverse();
+    const line = [];
+    for (const tool of order) {
+      const cpu0 = childCpuSeconds();
+      const r = await tool.run(target.url);
+      const usPerRequest = ((childCpuSeconds() - cpu0) * 1e6) / r.requests;
+      const rps = r.requests / r.seconds;
+      rates[tool.name].push(rps);
+      cpu[tool.name].push(usPerRequest);
+      line.push(
+        `${tool.name} ${rps.toFixed(0)} req/s ${usPerRequest.toFixed(1)} µs CPU/req${r.errors ? ` (${r.errors} errors)` : ''}`,
+      );
+    }
+    console.log(`  round ${round + 1}: ${line.join(', ')}`);
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const volley = median(rates.volley);
+  const volleyCpu = median(cpu.volley);
+  console.log('  medians (req/s: higher is better; CPU per request, process start-up included: lower is better)');
+  for (const tool of tools) {
+    const m = median(rates[tool.name]);
+    const c = median(cpu[tool.name]);
+    const ratio =
+      tool.name === 'volley'
+        ? ''
+        : `   req/s volley/${tool.name} = ${(volley / m).toFixed(2)}, CPU/req volley/${tool.name} = ${(volleyCpu / c).toFixed(2)}`;
+    console.log(
+      `    ${tool.name.padEnd(11)} ${m.toFixed(0).padStart(8)} req/s ${c.toFixed(1).padStart(6)} µs/req${ratio}`,
+    );
+  }
+}
+
+const builtin = await startTargetProcess({});
+try {
+  await bench({ name: 'volley target', url: builtin.url });
+} finally {
+  await builtin.close();
+}
+if (has('nginx')) {
+  const nginx = await startNginx();
+  try {
+    await bench(nginx);
+  } finally {
+    await nginx.close();
+  }
+} else {
+  console.log('\n(nginx not installed: skipped the nginx target)');
+}
+if (!has('wrk')) console.log('(wrk not installed: skipped)');

@@ -70,7 +70,7 @@ class ClosedModelRun implements LoopHost, RunHandle {
     }
     this.t0 = performance.now();
     this.scheduleTick();
-    if (this.plan.durationMs > 0) this.deadlineTimer = setTimeout(() => this.stop(), this.plan.durationMs);
+    if (this.plan.durationMs > 0) this.armDeadline();
     for (const loop of loops) loop.next();
   }
 
@@ -92,6 +92,13 @@ class ClosedModelRun implements LoopHost, RunHandle {
     this.stop();
     const err = new AbortedError('run aborted');
     for (const c of this.connections) c.destroy(err).catch(() => {});
+  }
+
+  /** Timers may fire a little before performance.now() says the time is up: re-arm until it really is. */
+  private armDeadline(): void {
+    const left = this.t0 + this.plan.durationMs - performance.now();
+    if (left > 0) this.deadlineTimer = setTimeout(() => this.armDeadline(), Math.ceil(left));
+    else this.stop();
   }
 
   private stop(): void {

@@ -11,6 +11,14 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
 
 export const DEFAULT_AGENT_TIMEOUT_MS = 5_000;
 export const DEFAULT_HEARTBEAT_MS = 1_000;
+const MIN_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 10_000;
+
+/** The local address of the socket under a WebSocket, once it is open. */
+function localAddress(ws: WebSocket): string | undefined {
+  const socket = (ws as unknown as { _socket?: { localAddress?: string } })._socket;
+  return socket?.localAddress;
+}
 
 /** How an agent joins its controller. */
 export interface AgentOptions {
@@ -21,6 +29,8 @@ export interface AgentOptions {
   logger: Logger;
   /** Dead-man's switch: stop firing when the controller has been silent this long (ms). */
   agentTimeoutMs?: number;
+  /** Extra CA certificates (PEM) to trust for wss://, e.g. a controller's self-signed certificate. */
+  ca?: Buffer | string;
 }
 
 /** The controller refused this agent (wrong token, protocol version, ...). */
@@ -42,6 +52,10 @@ export class Agent {
   private watchdog: NodeJS.Timeout | undefined;
   private lastHeard = 0;
   private rejection: Error | undefined;
+  private stopped = false;
+  /** Did the last session get past Hello? */
+  private joined = false;
+  private wake: (() => void) | undefined;
 
   constructor(private readonly options: AgentOptions) {
     this.log = options.logger.child({ component: 'agent', agent: options.name ?? this.id });
@@ -49,9 +63,15 @@ export class Agent {
 
   /** Serves one session: resolves when the controller closes the connection, rejects if it refused the agent. */
   serve(): Promise<void> {
+    this.rejection = undefined;
+    this.plan = undefined;
     const headers: Record<string, string> = {};
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
-    const ws = new WebSocket(this.options.url, { headers, maxPayload: MAX_FRAME_BYTES });
+    const ws = new WebSocket(this.options.url, {
+      headers,
+      maxPayload: MAX_FRAME_BYTES,
+      ...(this.options.ca ? { ca: this.options.ca } : {}),
+    });
     this.ws = ws;
     ws.binaryType = 'nodebuffer';
     const timeoutMs = this.options.agentTimeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS;
@@ -64,7 +84,8 @@ export class Agent {
           name: this.options.name ?? hostname(),
           version,
           cores: availableParallelism(),
-          host: hostname(),
+          // The address this agent reaches the controller from: what an operator recognises in the report.
+          host: localAddress(ws) ?? hostname(),
         });
         this.watchdog = setInterval(() => this.checkController(timeoutMs), Math.max(50, timeoutMs / 5));
       });
@@ -82,11 +103,12 @@ export class Agent {
         }
       });
       ws.on('unexpected-response', (_req, res) => {
-        this.rejection = new AgentRejectedError(`controller refused the connection: HTTP ${res.statusCode}`);
+        const hint = res.statusCode === 401 ? ' (wrong or missing token)' : '';
+        this.rejection = new AgentRejectedError(`controller refused the connection: HTTP ${res.statusCode}${hint}`);
         ws.terminate();
       });
       ws.on('error', (err) => {
-        this.log.warn({ err }, 'connection error');
+        this.log.debug({ err: err.message }, 'connection error');
         if (!this.rejection) this.rejection = err;
       });
       ws.on('close', (code, reason) => {
@@ -99,15 +121,48 @@ export class Agent {
     });
   }
 
-  /** Leaves the controller, stopping any run first. */
+  /** Leaves the controller, stopping any run first; `serveForever` returns instead of reconnecting. */
   stop(): void {
+    this.stopped = true;
+    this.wake?.();
     this.halt('agent stopped');
     this.ws?.close(1000, 'agent stopped');
+  }
+
+  /**
+   * Serves run after run: after each session, and while the controller cannot be reached, it reconnects with
+   * exponential backoff (0.25 s doubling to 10 s, with jitter). A controller that rejects this agent (wrong token,
+   * other protocol version) ends it: retrying would not help. With `once`, returns after the first session.
+   */
+  async serveForever(once = false): Promise<void> {
+    let backoffMs = MIN_BACKOFF_MS;
+    while (!this.stopped) {
+      try {
+        this.joined = false;
+        await this.serve();
+        if (once) return;
+      } catch (err) {
+        if (err instanceof AgentRejectedError) throw err;
+        if (once && this.joined) return;
+        this.log.info({ err: (err as Error).message, retryInMs: backoffMs }, 'controller unreachable; retrying');
+      }
+      if (this.joined) backoffMs = MIN_BACKOFF_MS;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, backoffMs * (0.5 + Math.random() / 2));
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+      backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+    }
   }
 
   private handle(msg: Message): void {
     switch (msg.kind) {
       case 'welcome':
+        this.joined = true;
         this.log.info('joined controller');
         return;
       case 'reject':

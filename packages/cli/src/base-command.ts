@@ -1,4 +1,5 @@
 import { Command, Flags } from '@oclif/core';
+import { ControllerError } from '@volley/controller';
 import { type Logger, pino } from 'pino';
 import { EXIT, isUsageError, oneLine } from './errors.js';
 
@@ -26,6 +27,12 @@ export abstract class VolleyCommand extends Command {
     if (isUsageError(err)) {
       process.stderr.write(`volley: ${oneLine(err)}\n`);
       process.exitCode = EXIT.usage;
+      return;
+    }
+    if (err instanceof ControllerError) {
+      // No agents in time, or stopped while waiting: not a bug, so no stack trace; nothing was measured.
+      process.stderr.write(`volley: ${err.message}\n`);
+      process.exitCode = EXIT.failure;
       return;
     }
     return super.catch(err);

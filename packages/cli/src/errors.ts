@@ -12,7 +12,7 @@ export class UsageError extends Error {
 }
 
 /** Is this the user's mistake (exit 2, one line) rather than a bug (stack trace)? */
-export function isUsageError(err: unknown): err is Error {
+export function isUsageError(err: unknown): boolean {
   if (err instanceof UsageError || err instanceof PlanError || err instanceof TargetError) return true;
   if (err instanceof SplitError) return true;
   if (err instanceof ControllerError && err.code === 'UNSPLITTABLE_PLAN') return true;

@@ -46,3 +46,11 @@ export const outputFlags = {
 export const urlArg = {
   url: Args.string({ description: 'Target URL (http:// or https://).', required: false }),
 };
+
+/** The dead-man's switch of agents, and how long a controller waits on a silent agent. */
+export const agentTimeoutFlag = {
+  'agent-timeout': Flags.string({
+    default: '5s',
+    summary: 'An agent that hears nothing from its controller this long stops firing; a silent agent is lost.',
+  }),
+};

@@ -1,48 +1,74 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { Agent, planToWire } from '@volley/agent';
 import { Controller } from '@volley/controller';
 import type { Plan } from '@volley/engine';
-import type { Result } from '@volley/metrics';
 import type { Logger } from 'pino';
+import type { Abortable } from './conduct.js';
 import { describePlan } from './plan-from-flags.js';
 
-/** A local run in progress: the same controller and agent as a distributed run, on loopback. */
-export interface LocalRun {
-  readonly result: Promise<Result>;
-  /** Stops the run; the result still holds everything measured. */
-  abort(reason: string): void;
-}
+const BIN = fileURLToPath(new URL('../bin/run.js', import.meta.url));
 
 /**
- * `volley run`: a controller on an ephemeral loopback port and one agent that joins it through the real protocol,
- * so a local run takes exactly the path of a distributed one.
+ * `volley run`: a controller on an ephemeral loopback port and agents that join it through the real protocol, so
+ * a local run takes exactly the path of a distributed one. One agent runs in this process; with `agents` > 1,
+ * each is a child process (`volley agent --once`), so the run can use every core.
  */
-export function startLocalRun(plan: Plan, logger: Logger, toolVersion: string): LocalRun {
+export function startLocalRun(plan: Plan, logger: Logger, toolVersion: string, agents = 1): Abortable {
   // A random token keeps other local processes from joining the controller while it waits.
   const token = randomBytes(16).toString('hex');
   const controller = new Controller({
     host: '127.0.0.1',
     port: 0,
-    agents: 1,
+    agents,
     plan: planToWire(plan),
     planInfo: describePlan(plan),
     toolVersion,
     token,
     logger,
-    startDelayMs: 0,
-    waitTimeoutMs: 10_000,
+    startDelayMs: agents > 1 ? 100 : 0,
+    waitTimeoutMs: 30_000,
   });
   const result = (async () => {
     const url = await controller.listen();
-    const agent = new Agent({ url, token, name: 'local', logger });
-    const session = agent.serve();
+    const children: ChildProcess[] = [];
+    let agent: Agent | undefined;
+    let session: Promise<void> | undefined;
+    if (agents === 1) {
+      agent = new Agent({ url, token, name: 'local', logger });
+      session = agent.serve();
+    } else {
+      for (let i = 0; i < agents; i++) children.push(spawnAgent(url, token, `local-${i + 1}`, logger.level));
+    }
     try {
       return await controller.run();
     } finally {
-      agent.stop();
+      agent?.stop();
       await controller.close();
-      await session.catch(() => {});
+      await session?.catch(() => {});
+      await Promise.all(children.map(stopChild));
     }
   })();
   return { result, abort: (reason) => controller.abort(reason) };
+}
+
+/** A local agent process; the token travels in its environment, not on a command line others can read. */
+function spawnAgent(url: string, token: string, name: string, logLevel: string): ChildProcess {
+  return spawn(process.execPath, [BIN, 'agent', '--connect', url, '--name', name, '--once', '--log-level', logLevel], {
+    env: { ...process.env, VOLLEY_TOKEN: token },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+/** Lets a finished agent exit on its own, and makes sure one that does not is gone. */
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

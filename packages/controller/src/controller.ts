@@ -1,5 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { RESULT_SCHEMA, type Result, RunAggregate } from '@volley/metrics';
@@ -40,7 +41,17 @@ export interface ControllerOptions {
   agentTimeoutMs?: number;
   /** Give up waiting for agents after this long (ms); 0 waits forever. */
   waitTimeoutMs?: number;
+  /** Serve wss:// with this certificate and key (PEM). */
+  tls?: { cert: Buffer | string; key: Buffer | string };
+  /** Agents joining, leaving and getting lost, for a progress display. The controller itself never prints. */
+  onEvent?: (event: ControllerEvent) => void;
 }
+
+/** What happened to the agents, for whoever shows progress. */
+export type ControllerEvent =
+  | { type: 'joined'; name: string; host: string; joined: number; of: number }
+  | { type: 'started'; agents: number; spreadMs: number }
+  | { type: 'lost'; name: string; reason: string };
 
 /** The controller could not run (no agents in time, a plan it cannot split). */
 export class ControllerError extends Error {
@@ -60,6 +71,10 @@ interface Member {
   finished: boolean;
   lost: boolean;
   durationMs: number;
+  /** Last measured round trip (ms), from heartbeat echoes; -1 until one came back. */
+  rttMs: number;
+  /** When the ping behind `rttMs` was sent (controller's performance.now()). */
+  rttAt: number;
 }
 
 /**
@@ -78,6 +93,7 @@ export class Controller {
   private heartbeat: NodeJS.Timeout | undefined;
   private onJoin: (() => void) | undefined;
   private onSettle: (() => void) | undefined;
+  private onEcho: (() => void) | undefined;
 
   constructor(private readonly options: ControllerOptions) {
     this.log = options.logger.child({ component: 'controller' });
@@ -86,9 +102,11 @@ export class Controller {
   /** Starts listening; resolves with the ws:// address agents connect to. */
   async listen(): Promise<string> {
     const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
-    const server = createServer((_req, res) => {
+    const answer = (_req: IncomingMessage, res: ServerResponse): void => {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('volley controller: connect with a WebSocket\n');
-    });
+    };
+    const { tls } = this.options;
+    const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, answer) : createHttpServer(answer);
     server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
     wss.on('connection', (ws, req) => this.accept(ws, req));
     this.server = server;
@@ -97,8 +115,10 @@ export class Controller {
       server.once('error', reject);
       server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => resolve());
     });
+    // Heartbeats run from the first agent on: an agent waiting for the others must not trip its dead-man switch.
+    this.startHeartbeat();
     const { address, port, family } = server.address() as AddressInfo;
-    return `ws://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
+    return `${tls ? 'wss' : 'ws'}://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
   }
 
   /** Agents joined so far. */
@@ -121,12 +141,19 @@ export class Controller {
     members.forEach((m, i) => {
       this.send(m.ws, 'plan', { ...shares[i], runId: this.runId });
     });
-    const delayMs = this.options.startDelayMs ?? DEFAULT_START_DELAY_MS;
-    for (const m of members) this.send(m.ws, 'start', { runId: this.runId, delayMs });
-    const started = Date.now() + delayMs;
     this.running = true;
-    this.log.info({ runId: this.runId, agents: members.length }, 'run started');
-    this.startHeartbeat();
+    await this.measureRoundTrips(members);
+    // Start barrier: every agent starts `delayMs` from now by the controller's clock. A Start reaches an agent
+    // half a round trip after it is sent, so that agent waits that much less; no synchronized clocks needed.
+    const delayMs = this.options.startDelayMs ?? DEFAULT_START_DELAY_MS;
+    const delays = members.map((m) => Math.max(0, Math.round(delayMs - Math.max(0, m.rttMs) / 2)));
+    members.forEach((m, i) => {
+      this.send(m.ws, 'start', { runId: this.runId, delayMs: delays[i] ?? delayMs });
+    });
+    const started = Date.now() + delayMs;
+    const spreadMs = Math.max(...members.map((m) => Math.max(0, m.rttMs))) / 2;
+    this.log.info({ runId: this.runId, agents: members.length, rttMs: members.map((m) => m.rttMs) }, 'run started');
+    this.options.onEvent?.({ type: 'started', agents: members.length, spreadMs });
     await new Promise<void>((resolve) => {
       this.onSettle = resolve;
       this.settleIfDone();
@@ -145,6 +172,28 @@ export class Controller {
     this.log.warn({ reason }, 'aborting run');
     for (const m of this.members.values()) this.send(m.ws, 'abort', { runId: this.runId, reason });
     if (!this.running) this.onJoin?.();
+  }
+
+  /**
+   * Pings every agent and waits (at most a second) for the echoes, so the start barrier can use fresh round
+   * trips. An agent that does not echo in time starts with its last known round trip, or none.
+   */
+  private async measureRoundTrips(members: Member[]): Promise<void> {
+    const sentAt = performance.now();
+    const fresh = (): boolean => members.every((m) => m.lost || m.rttAt >= sentAt);
+    for (const m of members) this.send(m.ws, 'heartbeat', { sentAtMs: sentAt });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.onEcho = undefined;
+        resolve();
+      }, 1000);
+      this.onEcho = () => {
+        if (!fresh()) return;
+        this.onEcho = undefined;
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   /** Closes every connection and the listening socket. */
@@ -242,6 +291,8 @@ export class Controller {
           finished: false,
           lost: false,
           durationMs: 0,
+          rttMs: -1,
+          rttAt: 0,
         };
         this.members.set(ws, m);
         this.send(ws, 'welcome', { agentId: m.id, heartbeatMs: this.options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS });
@@ -249,6 +300,13 @@ export class Controller {
           { agent: m.name, host: m.host, joined: this.members.size, of: this.options.agents },
           'agent joined',
         );
+        this.options.onEvent?.({
+          type: 'joined',
+          name: m.name,
+          host: m.host,
+          joined: this.members.size,
+          of: this.options.agents,
+        });
         this.onJoin?.();
         return;
       }
@@ -271,6 +329,12 @@ export class Controller {
         this.settleIfDone();
         return;
       case 'heartbeat':
+        // Our own timestamp, echoed: the round trip on the controller's clock alone.
+        if (member && msg.body.sentAtMs > 0) {
+          member.rttMs = performance.now() - msg.body.sentAtMs;
+          member.rttAt = msg.body.sentAtMs;
+          this.onEcho?.();
+        }
         return;
       case 'welcome':
       case 'reject':
@@ -303,6 +367,7 @@ export class Controller {
       member.lost = true;
       this.aggregate.lose(member.id);
       this.log.error({ agent: member.name }, 'agent lost mid-run; keeping what it reported');
+      this.options.onEvent?.({ type: 'lost', name: member.name, reason: 'disconnected or silent mid-run' });
     }
     this.settleIfDone();
   }
@@ -314,6 +379,7 @@ export class Controller {
       const now = performance.now();
       for (const m of this.members.values()) {
         if (m.lost || m.finished) continue;
+        // Before the run a silent agent is simply dropped (depart); during it, it is lost.
         if (now - m.lastHeard > silentAfter) {
           this.log.error({ agent: m.name, silentMs: Math.round(now - m.lastHeard) }, 'agent silent: marking it lost');
           m.ws.terminate();

@@ -3,6 +3,7 @@
 export {
   Controller,
   ControllerError,
+  type ControllerEvent,
   type ControllerOptions,
   DEFAULT_AGENT_TIMEOUT_MS,
   DEFAULT_HEARTBEAT_MS,

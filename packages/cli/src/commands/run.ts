@@ -3,6 +3,7 @@ import { Flags } from '@oclif/core';
 import type { Result } from '@volley/metrics';
 import { startTargetProcess, type TargetProcess } from '@volley/target';
 import { VolleyCommand } from '../base-command.js';
+import { untilDone } from '../conduct.js';
 import { EXIT, UsageError } from '../errors.js';
 import { outputFlags, planFlags, urlArg } from '../flags.js';
 import { startLocalRun } from '../local-run.js';
@@ -28,6 +29,12 @@ export default class Run extends VolleyCommand {
     ...planFlags,
     ...outputFlags,
     demo: Flags.boolean({ summary: 'Start the built-in target on a free port and run against it.' }),
+    agents: Flags.integer({
+      min: 1,
+      max: 256,
+      default: 1,
+      summary: 'Local agents: more than 1 runs each in a process of its own, to use more cores.',
+    }),
   };
 
   async run(): Promise<Result | undefined> {
@@ -44,16 +51,13 @@ export default class Run extends VolleyCommand {
       target = await startTargetProcess({});
       plan = planFromFlags(target.url, flags);
     }
-    const run = startLocalRun(plan, logger, version);
-    const interrupt = (): void => run.abort('interrupted');
-    process.once('SIGINT', interrupt);
-    process.once('SIGTERM', interrupt);
+    if (flags.agents > plan.connections) {
+      throw new UsageError(`--agents ${flags.agents} needs at least as many connections, got -c ${plan.connections}`);
+    }
     let result: Result;
     try {
-      result = await run.result;
+      result = await untilDone(startLocalRun(plan, logger, version, flags.agents));
     } finally {
-      process.off('SIGINT', interrupt);
-      process.off('SIGTERM', interrupt);
       await target?.close();
     }
     await emitResult(result, this.jsonEnabled() ? undefined : flags.format, flags.output);

@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import { Flags } from '@oclif/core';
+import { Agent, AgentRejectedError } from '@volley/agent';
+import { parseDuration } from '@volley/engine';
+import { VolleyCommand } from '../base-command.js';
+import { UsageError } from '../errors.js';
+import { agentTimeoutFlag } from '../flags.js';
+
+export default class AgentCommand extends VolleyCommand {
+  static override summary = 'Join a controller and run its share of every load test it starts.';
+  static override description =
+    'Connects to a `volley controller`, runs the share of the plan it is given and streams one histogram per ' +
+    'second. Between runs, and while the controller is unreachable, it reconnects with backoff; --once stops ' +
+    'after one run. It stops firing at once if the controller falls silent for --agent-timeout.';
+  static override examples = [
+    'VOLLEY_TOKEN=s3cret <%= config.bin %> agent --connect ws://10.0.0.1:7777 --name east-1',
+    '<%= config.bin %> agent --connect wss://controller.example:7777 --ca ca.pem --token s3cret --once',
+  ];
+  static override flags = {
+    ...agentTimeoutFlag,
+    connect: Flags.string({ required: true, summary: 'The controller: ws://HOST:PORT or wss://HOST:PORT.' }),
+    token: Flags.string({ env: 'VOLLEY_TOKEN', summary: 'Shared secret of the controller (or VOLLEY_TOKEN).' }),
+    name: Flags.string({ summary: 'Name in reports (default: host name).' }),
+    ca: Flags.string({ summary: 'Also trust this CA certificate (PEM) for wss://.' }),
+    once: Flags.boolean({ summary: 'Exit after one run instead of waiting for the next.' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(AgentCommand);
+    if (!/^wss?:\/\/[^/]+/.test(flags.connect)) {
+      throw new UsageError(`--connect must be ws://HOST:PORT or wss://HOST:PORT, got ${JSON.stringify(flags.connect)}`);
+    }
+    const ca = flags.ca
+      ? await readFile(flags.ca).catch((err: NodeJS.ErrnoException) => {
+          throw new UsageError(`cannot read ${flags.ca}: ${err.code ?? err.message}`);
+        })
+      : undefined;
+    const agent = new Agent({
+      url: flags.connect,
+      logger: this.createLogger(flags['log-level']),
+      agentTimeoutMs: parseDuration(flags['agent-timeout']),
+      ...(flags.token ? { token: flags.token } : {}),
+      ...(flags.name ? { name: flags.name } : {}),
+      ...(ca ? { ca } : {}),
+    });
+    const stop = (): void => agent.stop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    process.stderr.write(`volley agent ${agent.id} connecting to ${flags.connect}\n`);
+    try {
+      await agent.serveForever(flags.once);
+    } catch (err) {
+      // A refusal (wrong token, other protocol version) is the operator's to fix: one line, exit 2.
+      if (err instanceof AgentRejectedError) throw new UsageError(err.message);
+      throw err;
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+  }
+}

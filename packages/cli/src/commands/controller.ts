@@ -1,0 +1,122 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { Flags } from '@oclif/core';
+import { planToWire } from '@volley/agent';
+import { Controller, type ControllerEvent } from '@volley/controller';
+import { parseDuration } from '@volley/engine';
+import type { Result } from '@volley/metrics';
+import { VolleyCommand } from '../base-command.js';
+import { untilDone } from '../conduct.js';
+import { EXIT, UsageError } from '../errors.js';
+import { agentTimeoutFlag, outputFlags, planFlags, urlArg } from '../flags.js';
+import { describePlan, planFromFlags } from '../plan-from-flags.js';
+import { checkOutputPath, emitResult } from '../report-output.js';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+export default class ControllerCommand extends VolleyCommand {
+  static override summary = 'Run a load test from many machines: wait for agents, split the plan, merge results.';
+  static override description =
+    'Listens for --agents agents (`volley agent --connect ws://HOST:PORT`), gives each its share of the plan, ' +
+    'starts them together and merges their histograms into one exact report, printed and written like ' +
+    '`volley run`. Ctrl-C aborts every agent and still reports.';
+  static override examples = [
+    'VOLLEY_TOKEN=s3cret <%= config.bin %> controller http://10.0.0.5:8080/ --listen 0.0.0.0:7777 --agents 2 -c 100 -d 1m',
+    '<%= config.bin %> controller http://10.0.0.5:8080/ --agents 3 --tls-cert cert.pem --tls-key key.pem --token s3cret',
+  ];
+  static override enableJsonFlag = true;
+  static override args = urlArg;
+  static override flags = {
+    ...planFlags,
+    ...outputFlags,
+    ...agentTimeoutFlag,
+    listen: Flags.string({ default: '0.0.0.0:7777', summary: 'Address agents connect to, HOST:PORT.' }),
+    agents: Flags.integer({ min: 1, max: 10_000, default: 1, summary: 'Agents to wait for before starting.' }),
+    'wait-timeout': Flags.string({
+      default: '0',
+      summary: 'Give up if the agents have not all joined by then (0: wait).',
+    }),
+    token: Flags.string({ env: 'VOLLEY_TOKEN', summary: 'Shared secret agents must present (or VOLLEY_TOKEN).' }),
+    'tls-cert': Flags.string({ summary: 'Serve wss:// with this certificate (PEM).', dependsOn: ['tls-key'] }),
+    'tls-key': Flags.string({ summary: 'Private key (PEM) of --tls-cert.', dependsOn: ['tls-cert'] }),
+  };
+
+  async run(): Promise<Result> {
+    const { args, flags } = await this.parse(ControllerCommand);
+    if (!args.url) throw new UsageError('missing URL: the target every agent will load');
+    const plan = planFromFlags(args.url, flags);
+    if (flags.agents > plan.connections) {
+      throw new UsageError(`--agents ${flags.agents} needs at least as many connections, got -c ${plan.connections}`);
+    }
+    const { host, port } = parseListen(flags.listen);
+    await checkOutputPath(flags.output);
+    const tls = flags['tls-cert'] && flags['tls-key'] ? await readTls(flags['tls-cert'], flags['tls-key']) : undefined;
+    const logger = this.createLogger(flags['log-level']);
+    const say = (line: string): void => {
+      process.stderr.write(`${line}\n`);
+    };
+    const controller = new Controller({
+      host,
+      port,
+      agents: flags.agents,
+      plan: planToWire(plan),
+      planInfo: describePlan(plan),
+      toolVersion: version,
+      logger,
+      agentTimeoutMs: parseDuration(flags['agent-timeout']),
+      waitTimeoutMs: parseDuration(flags['wait-timeout']),
+      ...(flags.token ? { token: flags.token } : {}),
+      ...(tls ? { tls } : {}),
+      onEvent: (event) => say(describeEvent(event)),
+    });
+    const url = await controller.listen().catch((err: NodeJS.ErrnoException) => {
+      throw new UsageError(`cannot listen on ${flags.listen}: ${err.code ?? err.message}`);
+    });
+    if (!flags.token && !isLoopback(host)) {
+      say(`volley: WARNING: no --token: anyone who can reach ${flags.listen} can join this run and receive its plan`);
+    }
+    say(`volley controller listening on ${url}, waiting for ${flags.agents} agent${flags.agents > 1 ? 's' : ''}`);
+    let result: Result;
+    try {
+      result = await untilDone({ result: controller.run(), abort: (reason) => controller.abort(reason) });
+    } finally {
+      await controller.close();
+    }
+    await emitResult(result, this.jsonEnabled() ? undefined : flags.format, flags.output);
+    if (result.aborted) process.exitCode = EXIT.failure;
+    return result;
+  }
+}
+
+function describeEvent(event: ControllerEvent): string {
+  switch (event.type) {
+    case 'joined':
+      return `agent ${event.name} (${event.host}) joined: ${event.joined}/${event.of}`;
+    case 'started':
+      return `all ${event.agents} agents joined; run started (start spread ≤ ${event.spreadMs.toFixed(1)} ms)`;
+    case 'lost':
+      return `agent ${event.name} LOST: ${event.reason}; the run goes on with the others`;
+  }
+}
+
+/** HOST:PORT, [v6]:PORT, or a bare PORT (all interfaces). */
+export function parseListen(text: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text) ?? /^()()(\d+)$/.exec(text);
+  const port = Number(m?.[3]);
+  if (!m || !Number.isInteger(port) || port > 65535) {
+    throw new UsageError(`--listen must be HOST:PORT, got ${JSON.stringify(text)}`);
+  }
+  return { host: m[1] || m[2] || '0.0.0.0', port };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+async function readTls(certPath: string, keyPath: string): Promise<{ cert: Buffer; key: Buffer }> {
+  const read = (path: string) =>
+    readFile(path).catch((err: NodeJS.ErrnoException) => {
+      throw new UsageError(`cannot read ${path}: ${err.code ?? err.message}`);
+    });
+  return { cert: await read(certPath), key: await read(keyPath) };
+}

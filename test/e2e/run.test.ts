@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTargetProcess, type TargetProcess } from '@volley/target';
-import { start, volley } from './volley.js';
+import { sleep, start, volley } from './volley.js';
 
 // The target runs in its own process, as a real server would: the counts it reports are its own.
 describe('volley run, end to end', () => {
@@ -70,7 +70,3 @@ describe('volley run --demo', () => {
     assert.match(out.stdout, /200\s+[\d,]+\s+100\.0%/);
   });
 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 
 // The installed binary, exactly what `npx volley` runs.
@@ -17,6 +18,9 @@ export interface Exit {
 export interface VolleyProcess {
   child: ChildProcess;
   exited: Promise<Exit>;
+  /** What it has printed so far. */
+  readonly stdout: string;
+  readonly stderr: string;
 }
 
 const running = new Set<ChildProcess>();
@@ -25,25 +29,61 @@ process.on('exit', () => {
 });
 
 /** Starts `volley ...args`, killed after `timeoutMs` so no test can leave load running. */
-export function start(args: string[], timeoutMs = 60_000): VolleyProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function start(
+  args: string[],
+  options: { env?: Record<string, string>; timeoutMs?: number; netns?: string } = {},
+): VolleyProcess {
+  // In a network namespace of the test's own: `ip netns exec NS node ...`.
+  const [cmd, ...argv] = options.netns
+    ? ['ip', 'netns', 'exec', options.netns, process.execPath, BIN, ...args]
+    : [process.execPath, BIN, ...args];
+  const child = spawn(cmd as string, argv, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+  });
   running.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-  child.stderr?.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const proc = { child, stdout: '', stderr: '' } as { child: ChildProcess; stdout: string; stderr: string };
+  child.stdout?.setEncoding('utf8').on('data', (s: string) => (proc.stdout += s));
+  child.stderr?.setEncoding('utf8').on('data', (s: string) => (proc.stderr += s));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   const exited = new Promise<Exit>((resolve) => {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       running.delete(child);
-      resolve({ code, signal, stdout, stderr });
+      resolve({ code, signal, stdout: proc.stdout, stderr: proc.stderr });
     });
   });
-  return { child, exited };
+  return Object.assign(proc, { exited });
 }
 
 /** Runs `volley ...args` to the end. */
 export function volley(...args: string[]): Promise<Exit> {
   return start(args).exited;
+}
+
+/** Resolves once the process has printed a line matching `pattern` on stderr; rejects if it exits first. */
+export async function waitForLine(proc: VolleyProcess, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let ended = false;
+  proc.exited.then(() => {
+    ended = true;
+  });
+  while (!pattern.test(proc.stderr)) {
+    if (ended) throw new Error(`exited before printing ${pattern}:\n${proc.stderr}`);
+    if (performance.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${proc.stderr}`);
+    await sleep(20);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A loopback port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

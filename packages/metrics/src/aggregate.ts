@@ -125,8 +125,9 @@ export class RunAggregate {
       latency: summarize(this.total),
       bytes: { sent: this.bytesSent, received: this.bytesReceived },
       agents: [...this.agents.values()].map((a) => {
-        const { p50, p90, p99, max } = summarize(a.histogram);
-        return { ...a.info, requests: a.requests, errors: a.errors, lost: a.lost, latency: { p50, p90, p99, max } };
+        const { count, p50, p90, p99, max, histogram } = summarize(a.histogram);
+        const latency = { count, p50, p90, p99, max, histogram };
+        return { ...a.info, requests: a.requests, errors: a.errors, lost: a.lost, latency };
       }),
       intervals: [...this.closed].sort((a, b) => a.t - b.t),
     };

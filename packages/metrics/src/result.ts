@@ -28,7 +28,8 @@ export interface AgentSummary {
   errors: number;
   /** True if the agent disconnected or went silent before it finished. */
   lost: boolean;
-  latency: Pick<LatencySummary, 'p50' | 'p90' | 'p99' | 'max'>;
+  /** Its own percentiles, and its whole histogram (compressed base64) so anyone can check the merge. */
+  latency: Pick<LatencySummary, 'count' | 'p50' | 'p90' | 'p99' | 'max' | 'histogram'>;
 }
 
 /** A threshold as evaluated on the merged result. */

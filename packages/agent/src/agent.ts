@@ -12,6 +12,14 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
 export const DEFAULT_AGENT_TIMEOUT_MS = 5_000;
 export const DEFAULT_HEARTBEAT_MS = 1_000;
 const MIN_BACKOFF_MS = 250;
+const TLS_REFUSALS = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 const MAX_BACKOFF_MS = 10_000;
 
 /** The local address of the socket under a WebSocket, once it is open. */
@@ -107,9 +115,12 @@ export class Agent {
         this.rejection = new AgentRejectedError(`controller refused the connection: HTTP ${res.statusCode}${hint}`);
         ws.terminate();
       });
-      ws.on('error', (err) => {
+      ws.on('error', (err: NodeJS.ErrnoException) => {
         this.log.debug({ err: err.message }, 'connection error');
-        if (!this.rejection) this.rejection = err;
+        // A certificate we do not trust will not become trusted by retrying: say so and stop.
+        const tls = TLS_REFUSALS.has(err.code ?? '');
+        if (tls) this.rejection = new AgentRejectedError(`controller's certificate refused: ${err.message} (--ca?)`);
+        else if (!this.rejection) this.rejection = err;
       });
       ws.on('close', (code, reason) => {
         clearInterval(this.watchdog);

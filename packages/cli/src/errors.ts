@@ -34,6 +34,7 @@ export function oneLine(err: Error): string {
   let text = err.message.replace(ANSI, '').replace(/\n?See more help with --help\s*$/, '');
   text = text.replace(FLAG_PARSE, (_, flag: string) => `${flag}: `).replace(/^(--[\w-]+: )Expected/, '$1expected');
   text = text.replace(/^The following errors? occurred:\s*/, '');
+  text = text.replace(/^Missing required flag ([\w-]+)/, 'missing required flag --$1');
   const lines = text
     .split('\n')
     .map((line) => line.trim())

@@ -190,6 +190,8 @@ export class Agent {
       case 'abort':
         this.log.warn({ reason: msg.body.reason }, 'controller aborted the run');
         this.halt(msg.body.reason);
+        // An abort that overtakes the Start cancels the run before it begins.
+        if (!this.run) this.plan = undefined;
         return;
       case 'heartbeat':
         this.send('heartbeat', { sentAtMs: msg.body.sentAtMs });

@@ -147,9 +147,14 @@ export class Controller {
     // half a round trip after it is sent, so that agent waits that much less; no synchronized clocks needed.
     const delayMs = this.options.startDelayMs ?? DEFAULT_START_DELAY_MS;
     const delays = members.map((m) => Math.max(0, Math.round(delayMs - Math.max(0, m.rttMs) / 2)));
-    members.forEach((m, i) => {
-      this.send(m.ws, 'start', { runId: this.runId, delayMs: delays[i] ?? delayMs });
-    });
+    if (this.aborted) {
+      // Stopped while measuring round trips: nobody has started, so nobody will report Finished.
+      for (const m of members) m.finished = true;
+    } else {
+      members.forEach((m, i) => {
+        this.send(m.ws, 'start', { runId: this.runId, delayMs: delays[i] ?? delayMs });
+      });
+    }
     const started = Date.now() + delayMs;
     const spreadMs = Math.max(...members.map((m) => Math.max(0, m.rttMs))) / 2;
     this.log.info({ runId: this.runId, agents: members.length, rttMs: members.map((m) => m.rttMs) }, 'run started');

@@ -153,6 +153,22 @@ describe('controller and agents over a real WebSocket', () => {
     assert.equal(result.aborted, false);
   });
 
+  it('an abort before the start barrier sends no Start and still returns a result', async () => {
+    const c = track(controller(wirePlan({ url: target.url, durationMs: 60_000 })));
+    const url = await c.listen();
+    // A member that never echoes heartbeats keeps the controller measuring round trips for a second.
+    const slow = await rawClient(url);
+    slow.ws.send(encode('hello', { agentId: 'slow', name: 'slow', version: 'test', cores: 1 }));
+    const running = c.run();
+    setTimeout(() => c.abort('test'), 300);
+    const result = await running;
+    assert.equal(result.aborted, true);
+    assert.equal(result.requests.total, 0);
+    const kinds = slow.frames.map((f) => f.kind);
+    assert.ok(kinds.includes('plan') && kinds.includes('abort'), kinds.join(','));
+    assert.ok(!kinds.includes('start'), 'no Start after an abort');
+  });
+
   it('aborts a long run: agents stop, and the result holds what was measured', async () => {
     const c = track(controller(wirePlan({ url: target.url, durationMs: 60_000, connections: 2 })));
     const url = await c.listen();

@@ -1,7 +1,9 @@
-// The load itself: plans, client strategies (pooled, per-request), the closed model; emits intervals, never prints.
+// The load itself: plans, client strategies (pooled, per-request), the closed and open models, schedules; emits
+// intervals, never prints.
 export type { ClientStrategy, Connection } from './client/index.js';
 export { createStrategy } from './client/index.js';
 export { ABORT_CODE, classifyError, type ErrorKind } from './error-kind.js';
+export { LATE_AFTER_US } from './open-model.js';
 export {
   CLIENT_NAMES,
   type ClientName,
@@ -9,13 +11,18 @@ export {
   DEFAULT_DURATION_MS,
   DEFAULT_INTERVAL_MS,
   DEFAULT_METHOD,
+  DEFAULT_OPEN_CONNECTIONS,
   DEFAULT_TIMEOUT_MS,
   MAX_CONNECTIONS,
+  MAX_RATE,
   type Plan,
   PlanError,
   type PlanInput,
   parseDuration,
   resolvePlan,
+  type Stage,
+  type WorkloadModel,
 } from './plan.js';
 export { buildTemplate, type RequestTemplate } from './request-template.js';
 export { type IntervalSink, type RunHandle, type RunStats, startRun } from './run.js';
+export { connectionsAt, next, RateSchedule, type Schedule, STOP } from './schedule.js';

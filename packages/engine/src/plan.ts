@@ -3,6 +3,9 @@ export type ClientName = 'pooled' | 'per-request';
 
 export const CLIENT_NAMES: readonly ClientName[] = ['pooled', 'per-request'];
 export const DEFAULT_CONNECTIONS = 10;
+/** The open model's default cap on connections: enough to ride out a stall at a modest rate. */
+export const DEFAULT_OPEN_CONNECTIONS = 100;
+export const MAX_RATE = 10_000_000;
 export const DEFAULT_DURATION_MS = 10_000;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_INTERVAL_MS = 1_000;
@@ -27,6 +30,24 @@ export interface Plan {
   timeoutMs: number;
   /** Length of one reporting interval (ms). */
   intervalMs: number;
+  /** closed: `connections` loops, each waiting for its response; open: requests on a schedule (`rate`, `stages`). */
+  model: WorkloadModel;
+  /** Open model: requests per second (the starting rate when there are stages); 0 in the closed model. */
+  rate: number;
+  /**
+   * Linear ramps through each target in turn: requests per second (open) or connections (closed, from 0).
+   * With stages the run lasts their total duration.
+   */
+  stages: Stage[];
+}
+
+/** Closed model: load follows responses. Open model: load follows the clock, whatever the server does. */
+export type WorkloadModel = 'closed' | 'open';
+
+/** One leg of a ramp: reach `target` linearly over `durationMs`. */
+export interface Stage {
+  durationMs: number;
+  target: number;
 }
 
 /** What a caller may give; everything but the URL has a default. */
@@ -34,7 +55,13 @@ export type PlanInput = Partial<Plan> & { url: string };
 
 /** Invalid plan input; `code` is stable, `message` is one line fit for a user. */
 export class PlanError extends Error {
-  readonly code: 'INVALID_URL' | 'INVALID_NUMBER' | 'CONFLICTING_LIMITS' | 'INVALID_CLIENT' | 'INVALID_METHOD';
+  readonly code:
+    | 'INVALID_URL'
+    | 'INVALID_NUMBER'
+    | 'CONFLICTING_LIMITS'
+    | 'INVALID_CLIENT'
+    | 'INVALID_METHOD'
+    | 'INVALID_STAGES';
   constructor(code: PlanError['code'], message: string) {
     super(message);
     this.name = 'PlanError';
@@ -71,18 +98,59 @@ export function resolvePlan(input: PlanInput): Plan {
   if (hasDuration && hasRequests) {
     throw new PlanError('CONFLICTING_LIMITS', 'give either a duration or a request count, not both');
   }
+  const rate = nonNegative('rate', input.rate ?? 0, MAX_RATE);
+  const model: WorkloadModel = input.model ?? (rate > 0 ? 'open' : 'closed');
+  if (model === 'closed' && rate > 0) throw new PlanError('CONFLICTING_LIMITS', 'a rate needs the open model');
+  const stages = (input.stages ?? []).map((stage, i) => ({
+    durationMs: positiveInteger(`stage ${i + 1} duration (ms)`, stage.durationMs),
+    target: nonNegative(`stage ${i + 1} target`, stage.target, model === 'open' ? MAX_RATE : MAX_CONNECTIONS),
+  }));
+  if (model === 'closed' && stages.some((s) => !Number.isInteger(s.target))) {
+    throw new PlanError('INVALID_STAGES', 'connection stages need whole numbers of connections');
+  }
+  if (stages.length > 0 && (hasDuration || hasRequests)) {
+    throw new PlanError('CONFLICTING_LIMITS', 'stages set the duration: give no duration or request count with them');
+  }
+  if (model === 'open' && stages.length === 0 && rate === 0) {
+    throw new PlanError('INVALID_NUMBER', 'the open model needs a rate above 0');
+  }
+  if (model === 'closed' && stages.length > 0 && input.connections !== undefined) {
+    throw new PlanError('CONFLICTING_LIMITS', 'connection stages set the connections: give no connection count');
+  }
+  const stagedMs = stages.reduce((ms, s) => ms + s.durationMs, 0);
+  const rampedConnections = Math.max(1, ...stages.map((s) => s.target));
+  const defaultConnections = model === 'open' ? DEFAULT_OPEN_CONNECTIONS : DEFAULT_CONNECTIONS;
   return {
     url: url.href,
     method,
     headers: input.headers ?? [],
     body: input.body ?? null,
-    connections: positiveInteger('connections', input.connections ?? DEFAULT_CONNECTIONS, MAX_CONNECTIONS),
-    durationMs: hasRequests ? 0 : positiveInteger('duration (ms)', input.durationMs ?? DEFAULT_DURATION_MS),
+    connections: positiveInteger(
+      'connections',
+      model === 'closed' && stages.length > 0 ? rampedConnections : (input.connections ?? defaultConnections),
+      MAX_CONNECTIONS,
+    ),
+    durationMs:
+      stagedMs > 0
+        ? stagedMs
+        : hasRequests
+          ? 0
+          : positiveInteger('duration (ms)', input.durationMs ?? DEFAULT_DURATION_MS),
     requests: hasRequests ? positiveInteger('requests', input.requests ?? 0) : 0,
     client,
     timeoutMs: positiveInteger('timeout (ms)', input.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     intervalMs: positiveInteger('interval (ms)', input.intervalMs ?? DEFAULT_INTERVAL_MS),
+    model,
+    rate,
+    stages,
   };
+}
+
+function nonNegative(name: string, value: number, max: number): number {
+  if (!Number.isFinite(value) || value < 0 || value > max) {
+    throw new PlanError('INVALID_NUMBER', `${name} must be a number from 0 to ${max}, got ${value}`);
+  }
+  return value;
 }
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

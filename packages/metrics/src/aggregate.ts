@@ -32,6 +32,10 @@ interface AgentTotals {
 export interface Merged {
   requests: RequestCounts;
   latency: LatencySummary;
+  /** Open model: latency from the actual send; null when no agent measured it (closed model). */
+  serviceTime: LatencySummary | null;
+  /** Open model: requests sent later than scheduled. */
+  late: number;
   bytes: { sent: number; received: number };
   agents: AgentSummary[];
   intervals: IntervalSummary[];
@@ -45,6 +49,8 @@ export interface Merged {
  */
 export class RunAggregate {
   private readonly total = createTotalHistogram();
+  private service: Histogram | undefined;
+  private late = 0;
   private readonly byStatus: Record<string, number> = {};
   private readonly byError: Record<string, number> = {};
   private bytesSent = 0;
@@ -81,6 +87,13 @@ export class RunAggregate {
       addCounts(this.byError, interval.byError);
       this.bytesSent += interval.bytesSent;
       this.bytesReceived += interval.bytesReceived;
+      this.late += interval.late ?? 0;
+      if (interval.serviceHistogram && interval.serviceHistogram.byteLength > 0) {
+        const service = decodeHistogram(interval.serviceHistogram);
+        this.service ??= createTotalHistogram();
+        this.service.add(service);
+        service.destroy();
+      }
 
       let slot = this.open.get(interval.seq);
       if (!slot) {
@@ -123,6 +136,8 @@ export class RunAggregate {
         byError: { ...this.byError },
       },
       latency: summarize(this.total),
+      serviceTime: this.service ? summarize(this.service) : null,
+      late: this.late,
       bytes: { sent: this.bytesSent, received: this.bytesReceived },
       agents: [...this.agents.values()].map((a) => {
         const { count, p50, p90, p99, max, histogram } = summarize(a.histogram);

@@ -11,6 +11,13 @@ export interface IntervalData {
   byError: Record<string, number>;
   bytesSent: number;
   bytesReceived: number;
+  /**
+   * Open model only: HdrHistogram of the same responses measured from the actual send (service time), while
+   * `histogram` measures them from the intended send (corrected for coordinated omission). Empty when closed.
+   */
+  serviceHistogram?: Uint8Array | undefined;
+  /** Open model only: requests sent later than they were meant to be (no free connection, or no CPU). */
+  late?: number | undefined;
 }
 
 /** Sums a count map (byStatus or byError). */

@@ -11,6 +11,9 @@ const STATUS_SLOTS = 1000;
  */
 export class Recorder {
   private histogram: Histogram = createIntervalHistogram();
+  /** Service time (from the actual send), recorded by the open model only. */
+  private service: Histogram | undefined;
+  private late = 0;
   private readonly statuses = new Float64Array(STATUS_SLOTS);
   private readonly errors = new Map<string, number>();
   private bytesSent = 0;
@@ -25,6 +28,27 @@ export class Recorder {
     this.bytesSent += bytesSent;
     this.bytesReceived += bytesReceived;
     this.count++;
+  }
+
+  /**
+   * An open-model response: `latencyUs` from the intended send time (corrected for coordinated omission),
+   * `serviceUs` from the moment it was actually sent.
+   */
+  recordScheduledResponse(
+    status: number,
+    latencyUs: number,
+    serviceUs: number,
+    bytesSent: number,
+    bytesReceived: number,
+  ): void {
+    this.service ??= createIntervalHistogram();
+    this.service.recordValue(Math.max(1, serviceUs));
+    this.recordResponse(status, latencyUs, bytesSent, bytesReceived);
+  }
+
+  /** An open-model request went out later than scheduled. */
+  recordLate(): void {
+    this.late++;
   }
 
   /** A request ended without a response; `kind` is its classified error. */
@@ -57,6 +81,12 @@ export class Recorder {
       bytesSent: this.bytesSent,
       bytesReceived: this.bytesReceived,
     };
+    if (this.service) {
+      data.serviceHistogram = encodeHistogram(this.service);
+      data.late = this.late;
+      this.service.reset();
+      this.late = 0;
+    }
     this.histogram.reset();
     this.statuses.fill(0);
     this.errors.clear();

@@ -60,7 +60,8 @@ export interface Result {
   /** True if the run was stopped early (Ctrl-C, abort, all agents lost): the figures cover what was measured. */
   aborted: boolean;
   requests: RequestCounts;
-  throughput: { target: number | null; achieved: number };
+  /** Requests per second: asked (open model; null when closed), achieved, and sends that went out late. */
+  throughput: { target: number | null; achieved: number; late: number };
   latency: LatencySummary;
   serviceTime: LatencySummary | null;
   bytes: { sent: number; received: number };

@@ -1,0 +1,82 @@
+import { createStrategy } from './client/index.js';
+import { ClosedLoop, type LoopHost } from './closed-loop.js';
+import { ModelRun } from './model-run.js';
+import { buildTemplate } from './request-template.js';
+import { connectionsAt } from './schedule.js';
+
+// How often connection stages re-check how many loops should run: fine enough for a ramp, cheap at any size.
+const RAMP_TICK_MS = 50;
+
+/**
+ * The closed model: `connections` loops, each with one request in flight, until the duration has passed or the
+ * request budget is spent. With stages, the number of busy loops follows the ramp: loops above it park after
+ * their current request and wake when the ramp rises.
+ */
+export class ClosedModelRun extends ModelRun implements LoopHost {
+  private remaining = Number.POSITIVE_INFINITY;
+  private idleLoops = 0;
+  private active = 0;
+  private readonly loops: ClosedLoop[] = [];
+  private readonly parked = new Set<ClosedLoop>();
+  private rampTimer: NodeJS.Timeout | undefined;
+
+  protected begin(): void {
+    if (this.plan.requests > 0) this.remaining = this.plan.requests;
+    const template = buildTemplate(this.plan);
+    const strategy = createStrategy(this.plan, template);
+    for (let i = 0; i < this.plan.connections; i++) {
+      const connection = strategy.connect();
+      this.connections.push(connection);
+      this.loops.push(new ClosedLoop(this, connection, template, this.recorder, i));
+    }
+    if (this.plan.stages.length === 0) {
+      this.active = this.loops.length;
+      for (const loop of this.loops) loop.next();
+      return;
+    }
+    // Every loop waits, parked, until the ramp reaches it.
+    for (const loop of this.loops) this.parked.add(loop);
+    this.ramp();
+  }
+
+  take(loop: ClosedLoop): boolean {
+    if (this.stopping || this.remaining <= 0) return false;
+    if (loop.index >= this.active) {
+      this.parked.add(loop);
+      return false;
+    }
+    this.remaining--;
+    this.started++;
+    return true;
+  }
+
+  idle(loop: ClosedLoop): void {
+    if (this.parked.has(loop) && !this.stopping) return;
+    this.parked.delete(loop);
+    this.idleLoops++;
+    if (this.idleLoops === this.connections.length) this.finish();
+  }
+
+  protected override stop(): void {
+    super.stop();
+    clearTimeout(this.rampTimer);
+    // Parked loops have nothing in flight: they are done now.
+    const parked = [...this.parked];
+    this.parked.clear();
+    for (const loop of parked) this.idle(loop);
+  }
+
+  protected override afterAbort(): void {
+    if (this.idleLoops === this.connections.length) this.finish();
+  }
+
+  /** Wakes parked loops while the ramp rises; loops above it park themselves after their current request. */
+  private ramp(): void {
+    if (this.stopping) return;
+    this.active = connectionsAt(this.plan.stages, performance.now() - this.t0);
+    for (const loop of this.loops) {
+      if (loop.index < this.active && this.parked.delete(loop)) loop.next();
+    }
+    this.rampTimer = setTimeout(() => this.ramp(), RAMP_TICK_MS);
+  }
+}

@@ -1,0 +1,70 @@
+import type { Recorder } from '@volley/metrics';
+import type { Dispatcher } from 'undici';
+import type { Connection } from './client/index.js';
+import { classifyError } from './error-kind.js';
+import type { RequestTemplate } from './request-template.js';
+
+// Per response: "HTTP/1.1 " + status + " " + reason + CRLF, then CRLF after the headers.
+const STATUS_LINE_BYTES = 15;
+
+/**
+ * One connection's request-response exchanges, as a reusable undici dispatch handler: it counts bytes both ways,
+ * and hands the outcome to its model (`completed`, `failed`). Reused for every request on its connection, so the
+ * hot path allocates nothing of ours per request.
+ */
+export abstract class Exchange implements Dispatcher.DispatchHandler {
+  protected status = 0;
+  protected bytesIn = 0;
+  /** Did undici hand this request to a socket? A refused connection sends nothing. */
+  protected sent = false;
+
+  constructor(
+    protected readonly connection: Connection,
+    protected readonly template: RequestTemplate,
+    protected readonly recorder: Recorder,
+  ) {}
+
+  /** Sends one request on this exchange's connection. */
+  protected send(): void {
+    this.status = 0;
+    this.bytesIn = 0;
+    this.sent = false;
+    this.connection.dispatch(this.template.options, this);
+  }
+
+  /** A whole response arrived (status and bytes are set). */
+  protected abstract completed(): void;
+
+  /** The request ended without a response; it has been counted already. */
+  protected abstract failed(): void;
+
+  onConnect(): void {
+    this.sent = true;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], _resume: () => void, statusText: string): boolean {
+    this.status = statusCode;
+    let bytes = STATUS_LINE_BYTES + statusText.length;
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      bytes += (rawHeaders[i]?.length ?? 0) + (rawHeaders[i + 1]?.length ?? 0) + 4;
+    }
+    this.bytesIn += bytes;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.bytesIn += chunk.length;
+    return true;
+  }
+
+  onComplete(): void {
+    this.connection.settle();
+    this.completed();
+  }
+
+  onError(err: Error): void {
+    this.connection.settle();
+    this.recorder.recordError(classifyError(err), this.sent ? this.template.bytesOut : 0);
+    this.failed();
+  }
+}

@@ -1,0 +1,125 @@
+import { type IntervalData, Recorder } from '@volley/metrics';
+import type { Connection } from './client/index.js';
+import { ABORT_CODE } from './error-kind.js';
+import type { Plan } from './plan.js';
+
+/** Receives each interval as it closes; the engine never formats or sends anything itself. */
+export type IntervalSink = (interval: IntervalData) => void;
+
+/** What a finished run reports about itself (the figures are in the intervals). */
+export interface RunStats {
+  /** From the first send to the end of the last request, in ms. */
+  durationMs: number;
+  requests: number;
+  intervals: number;
+  aborted: boolean;
+}
+
+/** A run in progress. */
+export interface RunHandle {
+  readonly done: Promise<RunStats>;
+  /** Stops at once: requests in flight end as `aborted`, the last partial interval is still emitted. Idempotent. */
+  abort(): void;
+}
+
+class AbortedError extends Error {
+  readonly code = ABORT_CODE;
+}
+
+/**
+ * What every workload model shares: the recorder, interval ticks aligned to the run's start, the deadline, and
+ * the end: requests in flight when time is up are waited for (at most the timeout), so every request the engine
+ * starts ends in exactly one bucket of exactly one interval. A model decides only when requests go out.
+ */
+export abstract class ModelRun implements RunHandle {
+  readonly done: Promise<RunStats>;
+  protected readonly recorder = new Recorder();
+  protected readonly connections: Connection[] = [];
+  /** performance.now() at the start: the run's clock. */
+  protected t0 = 0;
+  protected started = 0;
+  protected stopping = false;
+  private resolve!: (stats: RunStats) => void;
+  private aborted = false;
+  private finished = false;
+  private seq = 0;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    protected readonly plan: Plan,
+    private readonly sink: IntervalSink,
+  ) {
+    this.done = new Promise((resolve) => {
+      this.resolve = resolve;
+    });
+  }
+
+  /** Opens connections and sends the first requests; called once, with the clock started. */
+  protected abstract begin(): void;
+
+  /** The deadline passed: send nothing more. */
+  protected stop(): void {
+    this.stopping = true;
+    clearTimeout(this.deadlineTimer);
+  }
+
+  start(): void {
+    this.t0 = performance.now();
+    this.scheduleTick();
+    if (this.plan.durationMs > 0) this.armDeadline();
+    this.begin();
+  }
+
+  abort(): void {
+    if (this.finished || this.aborted) return;
+    this.aborted = true;
+    this.stop();
+    const err = new AbortedError('run aborted');
+    for (const c of this.connections) c.destroy(err).catch(() => {});
+    this.afterAbort();
+  }
+
+  /** A model with nothing in flight must end itself here, since no completion will come. */
+  protected afterAbort(): void {}
+
+  /** Timers may fire a little before performance.now() says the time is up: re-arm until it really is. */
+  private armDeadline(): void {
+    const left = this.t0 + this.plan.durationMs - performance.now();
+    if (left > 0) this.deadlineTimer = setTimeout(() => this.armDeadline(), Math.ceil(left));
+    else this.deadline();
+  }
+
+  /** The duration has passed. */
+  protected deadline(): void {
+    this.stop();
+  }
+
+  private scheduleTick(): void {
+    const boundary = this.t0 + (this.seq + 1) * this.plan.intervalMs;
+    this.tickTimer = setTimeout(() => this.tick(), Math.max(0, boundary - performance.now()));
+  }
+
+  private tick(): void {
+    const { intervalMs } = this.plan;
+    // An interval that ends at or after the deadline is left to finish(), so the last one also holds the
+    // requests that were in flight when time ran out, instead of a sliver of an interval of its own.
+    if (this.plan.durationMs > 0 && (this.seq + 1) * intervalMs >= this.plan.durationMs) return;
+    this.sink(this.recorder.snapshot(this.seq, this.seq * intervalMs, (this.seq + 1) * intervalMs));
+    this.seq++;
+    this.scheduleTick();
+  }
+
+  /** Everything sent has ended: emit the last interval, close the connections, resolve. Idempotent. */
+  protected finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearTimeout(this.tickTimer);
+    clearTimeout(this.deadlineTimer);
+    const elapsed = performance.now() - this.t0;
+    const startMs = this.seq * this.plan.intervalMs;
+    this.sink(this.recorder.snapshot(this.seq, startMs, Math.max(startMs, elapsed)));
+    for (const c of this.connections) c.close().catch(() => {});
+    this.resolve({ durationMs: elapsed, requests: this.started, intervals: this.seq + 1, aborted: this.aborted });
+  }
+}

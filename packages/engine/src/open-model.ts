@@ -1,0 +1,138 @@
+import type { Recorder } from '@volley/metrics';
+import { type Connection, createStrategy } from './client/index.js';
+import { Exchange } from './exchange.js';
+import { ModelRun } from './model-run.js';
+import { buildTemplate, type RequestTemplate } from './request-template.js';
+import { RateSchedule, type Schedule } from './schedule.js';
+
+/** A send this much later than its intended time counts as late: the rate was not held. */
+export const LATE_AFTER_US = 10_000;
+
+/**
+ * The open model: requests go out on the schedule's clock whatever the server does, on at most `connections`
+ * sockets. Each request's latency is measured from its intended send time (so a stall that holds requests back
+ * shows in full: no coordinated omission) and, as service time, from the moment it was actually sent.
+ * A request due while every connection is busy waits for one and goes out late; it is counted as late.
+ * Pending requests are not stored: request n is due at schedule.at(n), so only the count of sent ones is kept.
+ */
+export class OpenModelRun extends ModelRun {
+  private schedule!: Schedule;
+  private readonly free: OpenExchange[] = [];
+  private inFlight = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly pumpLater = (): void => {
+    this.timer = undefined;
+    this.pump();
+  };
+
+  protected begin(): void {
+    const { plan } = this;
+    this.schedule =
+      plan.stages.length > 0
+        ? new RateSchedule(plan.rate, plan.stages)
+        : RateSchedule.constant(plan.rate, plan.durationMs);
+    const template = buildTemplate(plan);
+    const strategy = createStrategy(plan, template);
+    for (let i = 0; i < plan.connections; i++) {
+      const connection = strategy.connect();
+      this.connections.push(connection);
+      this.free.push(new OpenExchange(this, connection, template, this.recorder));
+    }
+    this.pump();
+  }
+
+  /** Sends every request that is due and has a free connection, then sleeps until the next one is due. */
+  pump(): void {
+    const { requests } = this.plan;
+    const nowMs = performance.now() - this.t0;
+    while (!this.stopping) {
+      if (requests > 0 && this.started >= requests) {
+        this.stop();
+        break;
+      }
+      const dueUs = this.schedule.at(this.started);
+      if (dueUs === Number.POSITIVE_INFINITY) {
+        this.stop();
+        break;
+      }
+      if (dueUs > nowMs * 1000) {
+        if (this.timer === undefined) this.timer = setTimeout(this.pumpLater, dueUs / 1000 - nowMs);
+        return;
+      }
+      const exchange = this.free.pop();
+      if (!exchange) return; // every connection is busy: the next completion pumps again
+      if (nowMs * 1000 - dueUs > LATE_AFTER_US) this.recorder.recordLate();
+      this.started++;
+      this.inFlight++;
+      exchange.fire(this.t0 + dueUs / 1000);
+    }
+    this.settle();
+  }
+
+  /** An exchange is free again. */
+  release(exchange: OpenExchange): void {
+    this.inFlight--;
+    this.free.push(exchange);
+    if (this.stopping) this.settle();
+    else this.pump();
+  }
+
+  /** Requests due before the deadline whose timer has not fired yet still go out (they are late, not dropped). */
+  protected override deadline(): void {
+    this.pump();
+    this.stop();
+  }
+
+  protected override stop(): void {
+    super.stop();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    // With nothing in flight no completion will come to end the run: end it here.
+    this.settle();
+  }
+
+  protected override afterAbort(): void {
+    this.settle();
+  }
+
+  private settle(): void {
+    if (this.stopping && this.inFlight === 0) this.finish();
+  }
+}
+
+/** One connection of the open model: sends when the run says, measures from the intended and the actual send. */
+class OpenExchange extends Exchange {
+  private intendedAt = 0;
+  private sentAt = 0;
+  private readonly releaseLater: () => void;
+
+  constructor(
+    private readonly run: OpenModelRun,
+    connection: Connection,
+    template: RequestTemplate,
+    recorder: Recorder,
+  ) {
+    super(connection, template, recorder);
+    this.releaseLater = () => this.run.release(this);
+  }
+
+  /** Sends now a request that was due at `intendedAt` (performance.now() time). */
+  fire(intendedAt: number): void {
+    this.intendedAt = intendedAt;
+    this.sentAt = performance.now();
+    this.send();
+  }
+
+  protected completed(): void {
+    const now = performance.now();
+    const latencyUs = Math.round((now - this.intendedAt) * 1000);
+    const serviceUs = Math.round((now - this.sentAt) * 1000);
+    this.recorder.recordScheduledResponse(this.status, latencyUs, serviceUs, this.template.bytesOut, this.bytesIn);
+    this.run.release(this);
+  }
+
+  protected failed(): void {
+    // dispatch() can fail synchronously, inside pump(): release in the next turn to keep the stack flat.
+    setImmediate(this.releaseLater);
+  }
+}

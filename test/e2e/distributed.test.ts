@@ -138,7 +138,7 @@ describe('distributed runs: real controller and agent processes', () => {
     const old = await session(hello);
     assert.equal(old.code, 1008);
     const reject = old.frames.find((f) => f.kind === 'reject');
-    assert.match(reject?.kind === 'reject' ? reject.body.reason : '', /version 99.*version 1/);
+    assert.match(reject?.kind === 'reject' ? reject.body.reason : '', /version 99.*version 2/);
     assert.equal((await session(randomBytes(512))).code, 1007);
 
     const out = await ctl.proc.exited;
@@ -175,5 +175,22 @@ describe('distributed runs: real controller and agent processes', () => {
       ['local-2', 5000],
     ]);
     assert.equal((await target.stats()).requests - before.requests, 10000);
+  });
+
+  it('volley run --agents 2 -R shares the rate: the target sees the asked rate in all', async () => {
+    const before = await target.stats();
+    const run = start(['run', target.url, '--agents', '2', '-R', '600', '-d', '2s', '-c', '20', '--format', 'json']);
+    const out = await run.exited;
+    assert.equal(out.code, 0, out.stderr);
+    const result = JSON.parse(out.stdout);
+    assert.equal(result.plan.model, 'open');
+    assert.equal(result.throughput.target, 600);
+    assert.equal(result.requests.total, 1200);
+    assert.equal((await target.stats()).requests - before.requests, 1200);
+    assert.deepEqual(
+      result.agents.map((a: { requests: number }) => a.requests),
+      [600, 600],
+    );
+    assert.equal(result.serviceTime.count, 1200, 'service times from both agents are merged');
   });
 });

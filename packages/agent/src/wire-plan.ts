@@ -20,6 +20,9 @@ export function planToWire(plan: Plan): PlanFields {
     client: TO_WIRE[plan.client],
     timeoutMs: plan.timeoutMs,
     intervalMs: plan.intervalMs,
+    open: plan.model === 'open',
+    rate: plan.rate,
+    stages: plan.stages.map((s) => ({ durationMs: s.durationMs, target: s.target })),
   };
 }
 
@@ -35,8 +38,14 @@ export function planFromWire(wire: WirePlan): Plan {
     client,
     timeoutMs: wire.timeoutMs,
     intervalMs: wire.intervalMs,
+    model: wire.open ? 'open' : 'closed',
+    rate: wire.rate,
   };
-  if (wire.requests > 0) input.requests = wire.requests;
+  if (wire.stages.length > 0) {
+    input.stages = wire.stages.map((s) => ({ durationMs: s.durationMs ?? 0, target: s.target ?? 0 }));
+    // Connection stages decide the loops themselves; the count on the wire is their maximum.
+    if (!wire.open) delete input.connections;
+  } else if (wire.requests > 0) input.requests = wire.requests;
   else input.durationMs = wire.durationMs;
   return resolvePlan(input);
 }
@@ -53,5 +62,7 @@ export function intervalToWire(runId: string, data: IntervalData) {
     errors: Object.entries(data.byError).map(([kind, count]) => ({ kind, count })),
     bytesSent: data.bytesSent,
     bytesReceived: data.bytesReceived,
+    serviceHistogram: data.serviceHistogram ?? new Uint8Array(0),
+    late: data.late ?? 0,
   };
 }

@@ -1,12 +1,21 @@
 import { Args, Flags } from '@oclif/core';
-import { CLIENT_NAMES, DEFAULT_CONNECTIONS } from '@volley/engine';
+import { CLIENT_NAMES, DEFAULT_CONNECTIONS, DEFAULT_OPEN_CONNECTIONS } from '@volley/engine';
 
 /** The plan flags of every command that runs load (`run`, and later `controller` and `compare`). */
 export const planFlags = {
   connections: Flags.integer({
     char: 'c',
     min: 1,
-    summary: `Concurrent connections, each with one request in flight (closed model). Default ${DEFAULT_CONNECTIONS}.`,
+    summary: `Connections, each with one request in flight. Default ${DEFAULT_CONNECTIONS}; ${DEFAULT_OPEN_CONNECTIONS} with --rate.`,
+  }),
+  rate: Flags.string({
+    char: 'R',
+    summary: 'Open model: send this many requests per second whatever the server does; -c caps the connections.',
+  }),
+  stage: Flags.string({
+    multiple: true,
+    summary:
+      "Ramp linearly to a target over a duration, k6-style, repeatable: '30s:500/s' (rate) or '30s:50' (connections).",
   }),
   duration: Flags.string({
     char: 'd',

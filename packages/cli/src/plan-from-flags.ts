@@ -4,6 +4,8 @@ import { UsageError } from './errors.js';
 /** The plan flags as oclif parsed them. */
 export interface PlanFlagValues {
   connections?: number | undefined;
+  rate?: string | undefined;
+  stage?: string[] | undefined;
   duration?: string | undefined;
   requests?: number | undefined;
   client: string;
@@ -36,7 +38,37 @@ export function planFromFlags(url: string, flags: PlanFlagValues): Plan {
   if (flags.header) input.headers = flags.header.map(parseHeader);
   if (flags.body !== undefined) input.body = Buffer.from(flags.body);
   if (flags.timeout !== undefined) input.timeoutMs = parseDuration(flags.timeout);
+  if (flags.rate !== undefined) input.rate = parseRate(flags.rate);
+  if (flags.stage) {
+    const stages = flags.stage.map(parseStage);
+    const open = stages.every((s) => s.perSecond);
+    if (!open && stages.some((s) => s.perSecond)) {
+      throw new UsageError("stages are all rates ('30s:500/s') or all connections ('30s:50'), not a mix");
+    }
+    if (!open && input.rate !== undefined)
+      throw new UsageError('--rate needs rate stages (30s:500/s), not connections');
+    input.stages = stages.map(({ durationMs, target }) => ({ durationMs, target }));
+    input.model = open ? 'open' : 'closed';
+  } else if (input.rate !== undefined) {
+    input.model = 'open';
+  }
   return resolvePlan(input);
+}
+
+/** `500`, `500/s` or `1.5k`: requests per second. */
+function parseRate(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(k)?(?:\/s)?$/.exec(text.trim());
+  if (!m) throw new UsageError(`--rate must be requests per second, like 500 or 2.5k, got ${JSON.stringify(text)}`);
+  return Number(m[1]) * (m[2] ? 1000 : 1);
+}
+
+/** `30s:500/s` (rate) or `1m:50` (connections). */
+function parseStage(text: string): { durationMs: number; target: number; perSecond: boolean } {
+  const m = /^([^:]+):(\d+(?:\.\d+)?)(k)?(\/s)?$/.exec(text.trim());
+  if (!m) throw new UsageError(`--stage must be DURATION:TARGET, like 30s:500/s or 1m:50, got ${JSON.stringify(text)}`);
+  const durationMs = parseDuration(m[1] ?? '');
+  if (durationMs <= 0) throw new UsageError(`a stage needs a positive duration, got ${JSON.stringify(text)}`);
+  return { durationMs, target: Number(m[2]) * (m[3] ? 1000 : 1), perSecond: m[4] !== undefined };
 }
 
 /** The plan as the result document shows it: JSON-friendly, defaults filled in. */
@@ -52,6 +84,8 @@ export function describePlan(plan: Plan): Record<string, unknown> {
     client: plan.client,
     timeoutMs: plan.timeoutMs,
     intervalMs: plan.intervalMs,
-    model: 'closed',
+    model: plan.model,
+    rate: plan.rate,
+    stages: plan.stages,
   };
 }

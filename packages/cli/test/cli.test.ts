@@ -61,6 +61,14 @@ describe('volley run: bad input', () => {
     ['a header without a colon', ['run', url, '-H', 'nocolon'], /header/i],
     ['an output file in a missing directory', ['run', url, '-o', '/nonexistent/dir/r.json'], /cannot write/],
     ['an unknown command', ['fly'], /unknown command "fly"/],
+    ['a rate that is not a number', ['run', url, '-R', 'fast'], /--rate must be requests per second/],
+    ['a rate of zero', ['run', url, '-R', '0'], /rate above 0/],
+    ['a malformed stage', ['run', url, '--stage', '30s'], /--stage must be DURATION:TARGET/],
+    ['a stage with a bad duration', ['run', url, '--stage', '10x:50'], /not a duration: "10x"/],
+    ['rate and connection stages mixed', ['run', url, '--stage', '1s:50/s', '--stage', '1s:5'], /not a mix/],
+    ['connection stages with a rate', ['run', url, '-R', '10', '--stage', '1s:5'], /--rate needs rate stages/],
+    ['stages with a duration', ['run', url, '--stage', '1s:5', '-d', '3s'], /stages set the duration/],
+    ['fractional connection stages', ['run', url, '--stage', '1s:2.5'], /whole numbers of connections/],
   ];
   for (const [what, args, pattern] of cases) {
     it(`rejects ${what} with one line and exit 2`, async () => {
@@ -105,6 +113,35 @@ describe('volley run against a real target', () => {
     }
   });
 
+  it('runs the open model with -R: both latency blocks, the asked rate and the late sends in the result', async () => {
+    const before = target.stats().requests;
+    const out = await volley('run', target.url, '-R', '400/s', '-d', '1s', '-c', '20', '--format', 'json');
+    assert.equal(out.code, 0, out.stderr);
+    const doc = JSON.parse(out.stdout);
+    assert.equal(doc.plan.model, 'open');
+    assert.equal(doc.plan.rate, 400);
+    assert.equal(doc.requests.total, 400);
+    assert.equal(target.stats().requests - before, 400);
+    assert.equal(doc.throughput.target, 400);
+    assert.ok(Math.abs(doc.throughput.achieved - 400) < 20, `achieved ${doc.throughput.achieved}`);
+    assert.equal(typeof doc.throughput.late, 'number');
+    assert.equal(doc.latency.count, 400);
+    assert.equal(doc.serviceTime.count, 400, 'service time measured for every response');
+    assert.ok(doc.latency.p99 >= doc.serviceTime.p50, 'corrected latency is never below service time');
+  });
+
+  it('ramps through rate stages, k6-style, and prints both latency tables', async () => {
+    const before = target.stats().requests;
+    // 0 -> 400/s over 1 s (200 requests), then 400/s for 0.5 s (200): 400 in all.
+    const out = await volley('run', target.url, '--stage', '1s:400/s', '--stage', '500ms:400/s', '-c', '20');
+    assert.equal(out.code, 0, out.stderr);
+    const seen = target.stats().requests - before;
+    assert.ok(Math.abs(seen - 400) <= 12, `target saw ${seen}`);
+    assert.match(out.stdout, /open model/);
+    assert.match(out.stdout, /latency from the intended send time/);
+    assert.match(out.stdout, /service time, from the actual send/);
+  });
+
   it('completes against an unreachable host and counts the errors (not an input error)', async () => {
     const port = await closedPort();
     const out = await volley('run', `http://127.0.0.1:${port}/`, '-n', '40', '-c', '4', '--format', 'json');
@@ -128,7 +165,16 @@ describe('volley target, --help and --version', () => {
   it('prints help for run with every plan flag', async () => {
     const out = await volley('run', '--help');
     assert.equal(out.code, 0);
-    for (const flag of ['--connections', '--duration', '--requests', '--client', '--timeout', '--format', '--demo']) {
+    for (const flag of [
+      '--connections',
+      '--rate',
+      '--stage',
+      '--duration',
+      '--requests',
+      '--client',
+      '--timeout',
+      '--demo',
+    ]) {
       assert.ok(out.stdout.includes(flag), flag);
     }
   });

@@ -418,11 +418,12 @@ export class Controller {
       aborted: this.aborted || allLost,
       requests: merged.requests,
       throughput: {
-        target: null,
+        target: askedRate(this.options.plan),
         achieved: durationMs > 0 ? Math.round((merged.requests.total * 1000 * 10) / durationMs) / 10 : 0,
+        late: merged.late,
       },
       latency: merged.latency,
-      serviceTime: null,
+      serviceTime: merged.serviceTime,
       bytes: merged.bytes,
       agents: merged.agents,
       intervals: merged.intervals,
@@ -433,6 +434,23 @@ export class Controller {
   private send<K extends Kind>(ws: WebSocket, kind: K, body: Parameters<typeof encode<K>>[1]): void {
     if (ws.readyState === WebSocket.OPEN) ws.send(encode(kind, body));
   }
+}
+
+/** The open model's asked rate (req/s): the plan's rate, or the average over its stages; null when closed. */
+function askedRate(plan: PlanFields): number | null {
+  if (!plan.open) return null;
+  const stages = plan.stages ?? [];
+  if (stages.length === 0) return plan.rate ?? 0;
+  let from = plan.rate ?? 0;
+  let requests = 0;
+  let ms = 0;
+  for (const s of stages) {
+    const to = s.target ?? 0;
+    requests += ((from + to) / 2) * ((s.durationMs ?? 0) / 1000);
+    ms += s.durationMs ?? 0;
+    from = to;
+  }
+  return ms > 0 ? Math.round((requests * 1000 * 10) / ms) / 10 : 0;
 }
 
 /** Compares the bearer token in constant time, so its length or prefix cannot be probed by timing. */

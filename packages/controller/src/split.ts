@@ -27,9 +27,21 @@ export function splitPlan(plan: PlanFields, n: number): PlanFields[] {
   }
   const c = shares(connections, n);
   const r = shares(requests, n);
+  const stages = plan.stages ?? [];
+  // Connection stages are whole connections, shared like the count; rates divide evenly (they need not be whole).
+  const stageShares = stages.map((s) => (plan.open ? [] : shares(s.target ?? 0, n)));
   return c.map((conns, i) => {
     const reqs = r[i] ?? 0;
-    // An agent never gets more loops than requests: an idle loop would only hold a connection open.
-    return { ...plan, connections: requests > 0 ? Math.min(conns, reqs) : conns, requests: reqs };
+    return {
+      ...plan,
+      // An agent never gets more loops than requests: an idle loop would only hold a connection open.
+      connections: requests > 0 && !plan.open ? Math.min(conns, reqs) : conns,
+      requests: reqs,
+      rate: (plan.rate ?? 0) / n,
+      stages: stages.map((s, k) => ({
+        durationMs: s.durationMs ?? 0,
+        target: plan.open ? (s.target ?? 0) / n : (stageShares[k]?.[i] ?? 0),
+      })),
+    };
   });
 }

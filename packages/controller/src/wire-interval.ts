@@ -22,5 +22,7 @@ export function intervalFromWire(wire: Interval): IntervalData {
     byError,
     bytesSent: wire.bytesSent,
     bytesReceived: wire.bytesReceived,
+    serviceHistogram: wire.serviceHistogram.byteLength > 0 ? wire.serviceHistogram : undefined,
+    late: wire.late,
   };
 }

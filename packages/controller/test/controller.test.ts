@@ -115,7 +115,7 @@ describe('controller and agents over a real WebSocket', () => {
     assert.equal(await closed, 1008);
     const reject = frames.find((f) => f.kind === 'reject');
     assert.ok(reject && reject.kind === 'reject');
-    assert.match(reject.body.reason, /version 99.*version 1/);
+    assert.match(reject.body.reason, /version 99.*version 2/);
     assert.equal(c.joined, 0);
   });
 

@@ -44,6 +44,59 @@ describe('splitPlan', () => {
     );
   });
 
+  it('divides an open-model rate and its rate stages evenly', () => {
+    const parts = splitPlan(
+      {
+        url: 'http://x/',
+        open: true,
+        connections: 100,
+        rate: 1000,
+        stages: [
+          { durationMs: 1000, target: 300 },
+          { durationMs: 2000, target: 1 },
+        ],
+      },
+      3,
+    );
+    for (const p of parts) {
+      assert.equal(p.open, true);
+      assert.ok(Math.abs((p.rate ?? 0) - 1000 / 3) < 1e-9);
+      assert.deepEqual(
+        p.stages?.map((s) => [s.durationMs, s.target]),
+        [
+          [1000, 100],
+          [2000, 1 / 3],
+        ],
+      );
+    }
+    assert.deepEqual(
+      parts.map((p) => p.connections),
+      [34, 33, 33],
+    );
+  });
+
+  it('shares connection stages in whole connections that add up to each target', () => {
+    const parts = splitPlan(
+      {
+        url: 'http://x/',
+        connections: 10,
+        stages: [
+          { durationMs: 1000, target: 10 },
+          { durationMs: 1000, target: 5 },
+        ],
+      },
+      3,
+    );
+    assert.deepEqual(
+      parts.map((p) => p.stages?.map((s) => s.target)),
+      [
+        [4, 2],
+        [3, 2],
+        [3, 1],
+      ],
+    );
+  });
+
   it('refuses a plan with fewer connections or requests than agents', () => {
     assert.throws(() => splitPlan({ url: 'http://x/', connections: 2, requests: 0 }, 3), SplitError);
     assert.throws(

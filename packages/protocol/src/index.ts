@@ -4,8 +4,12 @@ import { volley } from '../gen/volley.js';
 
 const pb = volley.v1;
 
-/** Bumped on any change that an older peer could not read; a mismatch is rejected naming both versions. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Bumped on any change that an older peer could not read; a mismatch is rejected naming both versions.
+ * 2: open model (Plan.rate, Plan.stages, Interval.service_histogram, Interval.late): a version-1 agent would have
+ * ignored the rate and run the closed model.
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** Largest frame either side accepts; an Interval with a full histogram is a few KiB. */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;

@@ -22,9 +22,15 @@ export function renderText(result: Result): string {
   const out: string[] = [];
   const limit =
     Number(plan.requests) > 0 ? `${count(Number(plan.requests))} requests` : duration(Number(plan.durationMs));
+  const open = plan.model === 'open';
+  const load = open
+    ? `open model ${describeRate(plan, result.throughput.target)}, at most ${String(plan.connections)} connections`
+    : Array.isArray(plan.stages) && plan.stages.length > 0
+      ? `connections ramping ${describeStages(plan.stages, '')}`
+      : `${String(plan.connections)} connections`;
   out.push(
     `volley ${result.tool.version}  ${String(plan.method ?? 'GET')} ${String(plan.url)}  ` +
-      `${String(plan.connections)} connections, ${String(plan.client)}, ${limit}`,
+      `${load}, ${String(plan.client)}, ${limit}`,
   );
   if (result.aborted) out.push('  run stopped early: figures cover what was measured until then');
   out.push('');
@@ -38,7 +44,14 @@ export function renderText(result: Result): string {
       ...(failedStatus > 0 ? [`${count(failedStatus)} status >= 400`] : []),
       `${count(requests.errors)} errors`,
     ],
-    ['throughput', `${rate(result.throughput.achieved)} req/s`, `over ${duration(result.durationMs)}`, ''],
+    [
+      'throughput',
+      `${rate(result.throughput.achieved)} req/s`,
+      `over ${duration(result.durationMs)}`,
+      ...(open && result.throughput.target !== null
+        ? [`asked ${rate(result.throughput.target)} req/s`, `${count(result.throughput.late)} sent late`]
+        : []),
+    ],
     ['data', `${bytes(result.bytes.sent)} sent`, `${bytes(result.bytes.received)} received`, ''],
   ];
   out.push(table(rows));
@@ -64,6 +77,12 @@ export function renderText(result: Result): string {
   }
   if (latency.count === 0) {
     out.push('', '  latency: no responses, nothing to measure');
+  } else if (result.serviceTime) {
+    // wrk2's rule: show both, so a stall that held requests back is not hidden by the service time.
+    out.push('', `  latency from the intended send time (ms, ${count(latency.count)} responses; corrected for stalls)`);
+    out.push(latencyTable(latency));
+    out.push('', '  service time, from the actual send (ms)');
+    out.push(latencyTable(result.serviceTime));
   } else {
     out.push('', `  latency (ms, ${count(latency.count)} responses)`);
     out.push(latencyTable(latency));
@@ -89,6 +108,20 @@ export function renderText(result: Result): string {
     );
   }
   return `${out.join('\n')}\n`;
+}
+
+/** "500 req/s", or "0 → 500/s over 30s → 500/s over 1m (avg 400 req/s)" for stages. */
+function describeRate(plan: Record<string, unknown>, average: number | null): string {
+  const stages = plan.stages;
+  if (!Array.isArray(stages) || stages.length === 0) return `${rate(Number(plan.rate))} req/s`;
+  const avg = average === null ? '' : ` (avg ${rate(average)} req/s)`;
+  return `${rate(Number(plan.rate))}/s ${describeStages(stages, '/s')}${avg}`;
+}
+
+function describeStages(stages: unknown[], unit: string): string {
+  return (stages as Array<{ durationMs: number; target: number }>)
+    .map((s) => `-> ${s.target}${unit} over ${duration(s.durationMs)}`)
+    .join(' ');
 }
 
 /** min/mean/stdev/max, then the percentiles, in milliseconds. */

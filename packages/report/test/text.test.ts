@@ -20,7 +20,7 @@ function resultOf(record: (r: Recorder) => void, extra: Partial<Result> = {}): R
     durationMs: 1000,
     aborted: false,
     requests: merged.requests,
-    throughput: { target: null, achieved: merged.requests.total },
+    throughput: { target: null, achieved: merged.requests.total, late: 0 },
     latency: merged.latency,
     serviceTime: null,
     bytes: merged.bytes,

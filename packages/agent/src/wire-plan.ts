@@ -23,6 +23,9 @@ export function planToWire(plan: Plan): PlanFields {
     open: plan.model === 'open',
     rate: plan.rate,
     stages: plan.stages.map((s) => ({ durationMs: s.durationMs, target: s.target })),
+    pipelining: plan.pipelining,
+    http2: plan.http2,
+    insecure: plan.insecure,
   };
 }
 
@@ -40,6 +43,9 @@ export function planFromWire(wire: WirePlan): Plan {
     intervalMs: wire.intervalMs,
     model: wire.open ? 'open' : 'closed',
     rate: wire.rate,
+    pipelining: wire.pipelining || 1,
+    http2: wire.http2,
+    insecure: wire.insecure,
   };
   if (wire.stages.length > 0) {
     input.stages = wire.stages.map((s) => ({ durationMs: s.durationMs ?? 0, target: s.target ?? 0 }));

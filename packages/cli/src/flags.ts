@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { CLIENT_NAMES, DEFAULT_CONNECTIONS, DEFAULT_OPEN_CONNECTIONS } from '@volley/engine';
+import { CLIENT_NAMES, DEFAULT_CONNECTIONS, DEFAULT_OPEN_CONNECTIONS, MAX_PIPELINING } from '@volley/engine';
 
 /** The plan flags of every command that runs load (`run`, and later `controller` and `compare`). */
 export const planFlags = {
@@ -38,6 +38,17 @@ export const planFlags = {
   body: Flags.string({ char: 'b', summary: 'Request body.' }),
   timeout: Flags.string({
     summary: 'Give up on a request after this long (connect, headers, body each). Default 10s.',
+  }),
+  pipelining: Flags.integer({
+    char: 'p',
+    min: 1,
+    max: MAX_PIPELINING,
+    summary: 'Requests in flight per connection: HTTP/1.1 pipelining, or HTTP/2 streams with --http2. Default 1.',
+  }),
+  http2: Flags.boolean({ summary: 'Use HTTP/2 when the server offers it (https:// URLs; negotiated by ALPN).' }),
+  insecure: Flags.boolean({
+    char: 'k',
+    summary: "Accept any TLS certificate (self-signed test servers). Don't use it against anything you do not own.",
   }),
 };
 

@@ -13,6 +13,9 @@ export interface PlanFlagValues {
   header?: string[] | undefined;
   body?: string | undefined;
   timeout?: string | undefined;
+  pipelining?: number | undefined;
+  http2?: boolean | undefined;
+  insecure?: boolean | undefined;
 }
 
 /** Parses `Name: value`. */
@@ -38,6 +41,9 @@ export function planFromFlags(url: string, flags: PlanFlagValues): Plan {
   if (flags.header) input.headers = flags.header.map(parseHeader);
   if (flags.body !== undefined) input.body = Buffer.from(flags.body);
   if (flags.timeout !== undefined) input.timeoutMs = parseDuration(flags.timeout);
+  if (flags.pipelining !== undefined) input.pipelining = flags.pipelining;
+  if (flags.http2) input.http2 = true;
+  if (flags.insecure) input.insecure = true;
   if (flags.rate !== undefined) input.rate = parseRate(flags.rate);
   if (flags.stage) {
     const stages = flags.stage.map(parseStage);
@@ -87,5 +93,8 @@ export function describePlan(plan: Plan): Record<string, unknown> {
     model: plan.model,
     rate: plan.rate,
     stages: plan.stages,
+    pipelining: plan.pipelining,
+    http2: plan.http2,
+    insecure: plan.insecure,
   };
 }

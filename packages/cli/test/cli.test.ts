@@ -69,6 +69,13 @@ describe('volley run: bad input', () => {
     ['connection stages with a rate', ['run', url, '-R', '10', '--stage', '1s:5'], /--rate needs rate stages/],
     ['stages with a duration', ['run', url, '--stage', '1s:5', '-d', '3s'], /stages set the duration/],
     ['fractional connection stages', ['run', url, '--stage', '1s:2.5'], /whole numbers of connections/],
+    [
+      'a pipelining depth of 0',
+      ['run', url, '-p', '0'],
+      /--pipelining: expected an integer greater than or equal to 1/,
+    ],
+    ['pipelining with per-request', ['run', url, '-p', '4', '--client', 'per-request'], /pipelining needs pooled/],
+    ['HTTP/2 on an http:// URL', ['run', url, '--http2'], /HTTP\/2 needs an https:\/\/ URL/],
   ];
   for (const [what, args, pattern] of cases) {
     it(`rejects ${what} with one line and exit 2`, async () => {

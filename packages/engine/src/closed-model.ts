@@ -1,6 +1,7 @@
 import { createStrategy } from './client/index.js';
 import { ClosedLoop, type LoopHost } from './closed-loop.js';
 import { ModelRun } from './model-run.js';
+import { slotsOf } from './plan.js';
 import { buildTemplate } from './request-template.js';
 import { connectionsAt } from './schedule.js';
 
@@ -24,7 +25,7 @@ export class ClosedModelRun extends ModelRun implements LoopHost {
     if (this.plan.requests > 0) this.remaining = this.plan.requests;
     const template = buildTemplate(this.plan);
     const strategy = createStrategy(this.plan, template);
-    for (let i = 0; i < this.plan.connections; i++) {
+    for (let i = 0; i < slotsOf(this.plan); i++) {
       const connection = strategy.connect();
       this.connections.push(connection);
       this.loops.push(new ClosedLoop(this, connection, template, this.recorder, i));
@@ -73,7 +74,7 @@ export class ClosedModelRun extends ModelRun implements LoopHost {
   /** Wakes parked loops while the ramp rises; loops above it park themselves after their current request. */
   private ramp(): void {
     if (this.stopping) return;
-    this.active = connectionsAt(this.plan.stages, performance.now() - this.t0);
+    this.active = connectionsAt(this.plan.stages, performance.now() - this.t0) * this.plan.pipelining;
     for (const loop of this.loops) {
       if (loop.index < this.active && this.parked.delete(loop)) loop.next();
     }

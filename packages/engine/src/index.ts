@@ -14,6 +14,7 @@ export {
   DEFAULT_OPEN_CONNECTIONS,
   DEFAULT_TIMEOUT_MS,
   MAX_CONNECTIONS,
+  MAX_PIPELINING,
   MAX_RATE,
   type Plan,
   PlanError,
@@ -21,6 +22,7 @@ export {
   parseDuration,
   resolvePlan,
   type Stage,
+  slotsOf,
   type WorkloadModel,
 } from './plan.js';
 export { buildTemplate, type RequestTemplate } from './request-template.js';

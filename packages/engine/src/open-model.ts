@@ -2,6 +2,7 @@ import type { Recorder } from '@volley/metrics';
 import { type Connection, createStrategy } from './client/index.js';
 import { Exchange } from './exchange.js';
 import { ModelRun } from './model-run.js';
+import { slotsOf } from './plan.js';
 import { buildTemplate, type RequestTemplate } from './request-template.js';
 import { RateSchedule, type Schedule } from './schedule.js';
 
@@ -33,7 +34,7 @@ export class OpenModelRun extends ModelRun {
         : RateSchedule.constant(plan.rate, plan.durationMs);
     const template = buildTemplate(plan);
     const strategy = createStrategy(plan, template);
-    for (let i = 0; i < plan.connections; i++) {
+    for (let i = 0; i < slotsOf(plan); i++) {
       const connection = strategy.connect();
       this.connections.push(connection);
       this.free.push(new OpenExchange(this, connection, template, this.recorder));

@@ -11,6 +11,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_INTERVAL_MS = 1_000;
 export const DEFAULT_METHOD = 'GET';
 export const MAX_CONNECTIONS = 100_000;
+export const MAX_PIPELINING = 1024;
 
 /** One agent's complete, validated instructions: what to send, how hard, for how long. */
 export interface Plan {
@@ -39,6 +40,20 @@ export interface Plan {
    * With stages the run lasts their total duration.
    */
   stages: Stage[];
+  /**
+   * Requests in flight on one connection at once: HTTP/1.1 pipelining, or concurrent streams with `http2`.
+   * Each connection is then `pipelining` slots of concurrency (a closed-model loop, or an open-model sender).
+   */
+  pipelining: number;
+  /** Offer HTTP/2 in the TLS handshake (ALPN) and use it when the server agrees; needs an https:// URL. */
+  http2: boolean;
+  /** Accept any TLS certificate (self-signed test servers); the connection is still encrypted. */
+  insecure: boolean;
+}
+
+/** Slots of concurrency the plan asks for: connections times the requests each carries at once. */
+export function slotsOf(plan: Plan): number {
+  return plan.connections * plan.pipelining;
 }
 
 /** Closed model: load follows responses. Open model: load follows the clock, whatever the server does. */
@@ -61,7 +76,8 @@ export class PlanError extends Error {
     | 'CONFLICTING_LIMITS'
     | 'INVALID_CLIENT'
     | 'INVALID_METHOD'
-    | 'INVALID_STAGES';
+    | 'INVALID_STAGES'
+    | 'INVALID_PROTOCOL';
   constructor(code: PlanError['code'], message: string) {
     super(message);
     this.name = 'PlanError';
@@ -117,6 +133,17 @@ export function resolvePlan(input: PlanInput): Plan {
   if (model === 'closed' && stages.length > 0 && input.connections !== undefined) {
     throw new PlanError('CONFLICTING_LIMITS', 'connection stages set the connections: give no connection count');
   }
+  const pipelining = positiveInteger('pipelining', input.pipelining ?? 1, MAX_PIPELINING);
+  if (pipelining > 1 && client === 'per-request') {
+    throw new PlanError(
+      'CONFLICTING_LIMITS',
+      'pipelining needs pooled connections: a per-request connection carries one',
+    );
+  }
+  const http2 = input.http2 ?? false;
+  if (http2 && url.protocol !== 'https:') {
+    throw new PlanError('INVALID_PROTOCOL', 'HTTP/2 needs an https:// URL (it is negotiated in the TLS handshake)');
+  }
   const stagedMs = stages.reduce((ms, s) => ms + s.durationMs, 0);
   const rampedConnections = Math.max(1, ...stages.map((s) => s.target));
   const defaultConnections = model === 'open' ? DEFAULT_OPEN_CONNECTIONS : DEFAULT_CONNECTIONS;
@@ -143,6 +170,9 @@ export function resolvePlan(input: PlanInput): Plan {
     model,
     rate,
     stages,
+    pipelining,
+    http2,
+    insecure: input.insecure ?? false,
   };
 }
 

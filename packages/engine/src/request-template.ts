@@ -29,7 +29,15 @@ export function buildTemplate(plan: Plan): RequestTemplate {
 
   return {
     origin: url.origin,
-    options: { path, method: plan.method as Dispatcher.HttpMethod, headers, body },
+    // undici holds back the next request on a socket until this one's headers arrive ("blocking") unless told
+    // otherwise: with pipelining, requests go out back to back.
+    options: {
+      path,
+      method: plan.method as Dispatcher.HttpMethod,
+      headers,
+      body,
+      ...(plan.pipelining > 1 ? { blocking: false } : {}),
+    },
     bytesOut: Buffer.byteLength(head) + (body?.byteLength ?? 0),
   };
 }

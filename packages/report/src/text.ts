@@ -7,7 +7,9 @@ const ERROR_HINTS: Record<string, string> = {
   ECONNREFUSED: 'nothing listening at the target',
   ECONNRESET: 'connection closed by the other side',
   timeout: 'no complete response within --timeout',
-  EADDRNOTAVAIL: 'out of local ports: too many sockets in TIME_WAIT; use --client pooled or fewer connections',
+  EADDRNOTAVAIL:
+    'out of local ports: every closed socket holds its port in TIME_WAIT for about 60 s. ' +
+    'Use --client pooled, a lower rate, more agent machines, or widen net.ipv4.ip_local_port_range',
   DNS: 'host name did not resolve',
   TLS: 'TLS handshake or certificate failed',
   aborted: 'in flight when the run was stopped',
@@ -30,7 +32,7 @@ export function renderText(result: Result): string {
       : `${String(plan.connections)} connections`;
   out.push(
     `volley ${result.tool.version}  ${String(plan.method ?? 'GET')} ${String(plan.url)}  ` +
-      `${load}, ${String(plan.client)}, ${limit}`,
+      `${load}, ${String(plan.client)}${protocolNote(plan)}, ${limit}`,
   );
   if (result.aborted) out.push('  run stopped early: figures cover what was measured until then');
   out.push('');
@@ -135,4 +137,13 @@ function latencyTable(latency: Result['latency']): string {
     ],
     '  ',
   );
+}
+
+/** Pipelining and HTTP/2, when asked for (plans from older result files have neither). */
+function protocolNote(plan: Record<string, unknown>): string {
+  let note = '';
+  if (Number(plan.pipelining) > 1)
+    note += `, ${String(plan.pipelining)} ${plan.http2 ? 'streams' : 'pipelined'} per connection`;
+  if (plan.http2 === true) note += ', HTTP/2 offered';
+  return note;
 }

@@ -7,21 +7,22 @@ import type { ClientStrategy } from './strategy.js';
 
 export type { ClientStrategy, Connection } from './strategy.js';
 
-type StrategyFactory = (origin: string, options: Client.Options) => ClientStrategy;
+type StrategyFactory = (origin: string, options: Client.Options, slotsPerConnection: number) => ClientStrategy;
 
 /** Client strategies by name; adding one is one line here and one file beside this one. */
 const STRATEGIES = {
-  pooled: (origin, options) => new PooledStrategy(origin, options),
+  pooled: (origin, options, slots) => new PooledStrategy(origin, options, slots),
   'per-request': (origin, options) => new PerRequestStrategy(origin, options),
 } satisfies Record<ClientName, StrategyFactory>;
 
 /** Builds the plan's client strategy; the timeout bounds connecting, waiting for headers and reading the body. */
 export function createStrategy(plan: Plan, template: RequestTemplate): ClientStrategy {
   const options: Client.Options = {
-    pipelining: 1,
-    connect: { timeout: plan.timeoutMs },
+    pipelining: plan.pipelining,
+    connect: { timeout: plan.timeoutMs, ...(plan.insecure ? { rejectUnauthorized: false } : {}) },
     headersTimeout: plan.timeoutMs,
     bodyTimeout: plan.timeoutMs,
+    ...(plan.http2 ? { allowH2: true } : {}),
   };
-  return STRATEGIES[plan.client](template.origin, options);
+  return STRATEGIES[plan.client](template.origin, options, plan.pipelining);
 }

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startTargetProcess } from '@volley/target';
 import { createHosts, netnsUnavailable } from './netns.js';
@@ -35,6 +39,38 @@ describe('agents on separate hosts (network namespaces)', { skip }, () => {
     } finally {
       await target.close();
       net.close();
+    }
+  });
+});
+
+describe('per-request connections run out of local ports (a namespace with 40 of them)', { skip }, () => {
+  it('counts EADDRNOTAVAIL as its own error kind and says what it means and what to do', async () => {
+    const net = createHosts(1);
+    const ns = net.hosts[0]?.ns as string;
+    const dir = await mkdtemp(join(tmpdir(), 'volley-ports-'));
+    try {
+      // Only this namespace is narrowed; TIME_WAIT reuse off, so closed sockets keep their ports (Linux default
+      // reuses them on loopback after a second, which would hide the problem in a short test).
+      const sysctl = (setting: string) => execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', setting]);
+      sysctl('net.ipv4.ip_local_port_range=40000 40039');
+      sysctl('net.ipv4.tcp_tw_reuse=0');
+      const file = join(dir, 'result.json');
+      const run = start(['run', '--demo', '--client', 'per-request', '-n', '300', '-c', '2', '-o', file], {
+        netns: ns,
+      });
+      const out = await run.exited;
+      assert.equal(out.code, 0, `a run that meets errors still completes: ${out.stderr}`);
+      const result = JSON.parse(await readFile(file, 'utf8'));
+      const refused = result.requests.byError.EADDRNOTAVAIL ?? 0;
+      const ok = result.requests.byStatus['200'] ?? 0;
+      assert.ok(refused > 200, `most requests found no free local port: ${JSON.stringify(result.requests)}`);
+      assert.ok(ok > 0 && ok <= 40, `${ok} requests got a port before they ran out`);
+      assert.equal(refused + ok, 300);
+      assert.match(out.stdout, /EADDRNOTAVAIL\s+[\d,]+\s+out of local ports/);
+      assert.match(out.stdout, /--client pooled/);
+    } finally {
+      net.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,7 +1,7 @@
 import type { Recorder } from '@volley/metrics';
 import type { Connection } from './client/index.js';
 import { Exchange } from './exchange.js';
-import type { RequestTemplate } from './request-template.js';
+import type { RequestMix } from './request-template.js';
 
 /** What a loop asks of the run that owns it. */
 export interface LoopHost {
@@ -19,12 +19,12 @@ export class ClosedLoop extends Exchange {
   constructor(
     private readonly host: LoopHost,
     connection: Connection,
-    template: RequestTemplate,
+    mix: RequestMix,
     recorder: Recorder,
     /** Position among the run's loops: with connection stages, loops below the ramp's value run. */
     readonly index = 0,
   ) {
-    super(connection, template, recorder);
+    super(connection, mix, recorder);
     this.nextSoon = () => this.next();
   }
 
@@ -40,7 +40,7 @@ export class ClosedLoop extends Exchange {
 
   protected completed(): void {
     const latencyUs = Math.round((performance.now() - this.startedAt) * 1000);
-    this.recorder.recordResponse(this.status, latencyUs, this.template.bytesOut, this.bytesIn);
+    this.recorder.recordResponse(this.status, latencyUs, this.template.bytesOut, this.bytesIn, this.template.endpoint);
     this.next();
   }
 

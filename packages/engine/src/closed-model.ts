@@ -2,7 +2,7 @@ import { createStrategy } from './client/index.js';
 import { ClosedLoop, type LoopHost } from './closed-loop.js';
 import { ModelRun } from './model-run.js';
 import { slotsOf } from './plan.js';
-import { buildTemplate } from './request-template.js';
+import { RequestMix } from './request-template.js';
 import { connectionsAt } from './schedule.js';
 
 // How often connection stages re-check how many loops should run: fine enough for a ramp, cheap at any size.
@@ -23,12 +23,12 @@ export class ClosedModelRun extends ModelRun implements LoopHost {
 
   protected begin(): void {
     if (this.plan.requests > 0) this.remaining = this.plan.requests;
-    const template = buildTemplate(this.plan);
-    const strategy = createStrategy(this.plan, template);
+    const mix = RequestMix.of(this.plan);
+    const strategy = createStrategy(this.plan);
     for (let i = 0; i < slotsOf(this.plan); i++) {
       const connection = strategy.connect();
       this.connections.push(connection);
-      this.loops.push(new ClosedLoop(this, connection, template, this.recorder, i));
+      this.loops.push(new ClosedLoop(this, connection, mix, this.recorder, i));
     }
     if (this.plan.stages.length === 0) {
       this.active = this.loops.length;

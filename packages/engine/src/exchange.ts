@@ -2,7 +2,7 @@ import type { Recorder } from '@volley/metrics';
 import type { Dispatcher } from 'undici';
 import type { Connection } from './client/index.js';
 import { classifyError } from './error-kind.js';
-import type { RequestTemplate } from './request-template.js';
+import type { RequestMix, RequestTemplate } from './request-template.js';
 
 // Per response: "HTTP/1.1 " + status + " " + reason + CRLF, then CRLF after the headers.
 const STATUS_LINE_BYTES = 15;
@@ -17,18 +17,23 @@ export abstract class Exchange implements Dispatcher.DispatchHandler {
   protected bytesIn = 0;
   /** Did undici hand this request to a socket? A refused connection sends nothing. */
   protected sent = false;
+  /** The request in flight (one of the mix's). */
+  protected template: RequestTemplate;
 
   constructor(
     protected readonly connection: Connection,
-    protected readonly template: RequestTemplate,
+    private readonly mix: RequestMix,
     protected readonly recorder: Recorder,
-  ) {}
+  ) {
+    this.template = mix.templates[0] as RequestTemplate;
+  }
 
-  /** Sends one request on this exchange's connection. */
+  /** Sends one request, the mix's next, on this exchange's connection. */
   protected send(): void {
     this.status = 0;
     this.bytesIn = 0;
     this.sent = false;
+    this.template = this.mix.next();
     this.connection.dispatch(this.template.options, this);
   }
 
@@ -64,7 +69,7 @@ export abstract class Exchange implements Dispatcher.DispatchHandler {
 
   onError(err: Error): void {
     this.connection.settle();
-    this.recorder.recordError(classifyError(err), this.sent ? this.template.bytesOut : 0);
+    this.recorder.recordError(classifyError(err), this.sent ? this.template.bytesOut : 0, this.template.endpoint);
     this.failed();
   }
 }

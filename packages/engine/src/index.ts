@@ -13,6 +13,7 @@ export {
   DEFAULT_METHOD,
   DEFAULT_OPEN_CONNECTIONS,
   DEFAULT_TIMEOUT_MS,
+  type Endpoint,
   MAX_CONNECTIONS,
   MAX_PIPELINING,
   MAX_RATE,
@@ -25,6 +26,6 @@ export {
   slotsOf,
   type WorkloadModel,
 } from './plan.js';
-export { buildTemplate, type RequestTemplate } from './request-template.js';
+export { buildTemplates, RequestMix, type RequestTemplate } from './request-template.js';
 export { type IntervalSink, type RunHandle, type RunStats, startRun } from './run.js';
 export { connectionsAt, next, RateSchedule, type Schedule, STOP } from './schedule.js';

@@ -33,7 +33,7 @@ class AbortedError extends Error {
  */
 export abstract class ModelRun implements RunHandle {
   readonly done: Promise<RunStats>;
-  protected readonly recorder = new Recorder();
+  protected readonly recorder: Recorder;
   protected readonly connections: Connection[] = [];
   /** performance.now() at the start: the run's clock. */
   protected t0 = 0;
@@ -50,6 +50,7 @@ export abstract class ModelRun implements RunHandle {
     protected readonly plan: Plan,
     private readonly sink: IntervalSink,
   ) {
+    this.recorder = new Recorder(plan.endpoints.map((e) => e.name));
     this.done = new Promise((resolve) => {
       this.resolve = resolve;
     });

@@ -3,7 +3,7 @@ import { type Connection, createStrategy } from './client/index.js';
 import { Exchange } from './exchange.js';
 import { ModelRun } from './model-run.js';
 import { slotsOf } from './plan.js';
-import { buildTemplate, type RequestTemplate } from './request-template.js';
+import { RequestMix } from './request-template.js';
 import { RateSchedule, type Schedule } from './schedule.js';
 
 /** A send this much later than its intended time counts as late: the rate was not held. */
@@ -32,12 +32,12 @@ export class OpenModelRun extends ModelRun {
       plan.stages.length > 0
         ? new RateSchedule(plan.rate, plan.stages)
         : RateSchedule.constant(plan.rate, plan.durationMs);
-    const template = buildTemplate(plan);
-    const strategy = createStrategy(plan, template);
+    const mix = RequestMix.of(plan);
+    const strategy = createStrategy(plan);
     for (let i = 0; i < slotsOf(plan); i++) {
       const connection = strategy.connect();
       this.connections.push(connection);
-      this.free.push(new OpenExchange(this, connection, template, this.recorder));
+      this.free.push(new OpenExchange(this, connection, mix, this.recorder));
     }
     this.pump();
   }
@@ -110,10 +110,10 @@ class OpenExchange extends Exchange {
   constructor(
     private readonly run: OpenModelRun,
     connection: Connection,
-    template: RequestTemplate,
+    mix: RequestMix,
     recorder: Recorder,
   ) {
-    super(connection, template, recorder);
+    super(connection, mix, recorder);
     this.releaseLater = () => this.run.release(this);
   }
 
@@ -128,7 +128,14 @@ class OpenExchange extends Exchange {
     const now = performance.now();
     const latencyUs = Math.round((now - this.intendedAt) * 1000);
     const serviceUs = Math.round((now - this.sentAt) * 1000);
-    this.recorder.recordScheduledResponse(this.status, latencyUs, serviceUs, this.template.bytesOut, this.bytesIn);
+    this.recorder.recordScheduledResponse(
+      this.status,
+      latencyUs,
+      serviceUs,
+      this.template.bytesOut,
+      this.bytesIn,
+      this.template.endpoint,
+    );
     this.run.release(this);
   }
 

@@ -49,6 +49,23 @@ export interface Plan {
   http2: boolean;
   /** Accept any TLS certificate (self-signed test servers); the connection is still encrypted. */
   insecure: boolean;
+  /**
+   * A scenario's named requests, picked by weight, all on `url`'s origin (plan headers go first on each); empty
+   * for a run of the one request `url`, `method`, `headers`, `body` describe.
+   */
+  endpoints: Endpoint[];
+}
+
+/** One named request of a scenario. */
+export interface Endpoint {
+  name: string;
+  method: string;
+  /** Path and query, on the plan URL's origin. */
+  path: string;
+  headers: Array<[string, string]>;
+  body: Uint8Array | null;
+  /** Relative frequency: picked weight / (sum of weights) of the time. */
+  weight: number;
 }
 
 /** Slots of concurrency the plan asks for: connections times the requests each carries at once. */
@@ -77,7 +94,8 @@ export class PlanError extends Error {
     | 'INVALID_CLIENT'
     | 'INVALID_METHOD'
     | 'INVALID_STAGES'
-    | 'INVALID_PROTOCOL';
+    | 'INVALID_PROTOCOL'
+    | 'INVALID_ENDPOINT';
   constructor(code: PlanError['code'], message: string) {
     super(message);
     this.name = 'PlanError';
@@ -103,8 +121,7 @@ export function resolvePlan(input: PlanInput): Plan {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new PlanError('INVALID_URL', `URL must start with http:// or https://, got ${url.protocol}//`);
   }
-  const method = (input.method ?? DEFAULT_METHOD).toUpperCase();
-  if (!/^[A-Z][A-Z-]*$/.test(method)) throw new PlanError('INVALID_METHOD', `not an HTTP method: ${input.method}`);
+  const method = checkMethod(input.method ?? DEFAULT_METHOD);
   const client = input.client ?? 'pooled';
   if (!CLIENT_NAMES.includes(client)) {
     throw new PlanError('INVALID_CLIENT', `client must be one of ${CLIENT_NAMES.join(', ')}, got ${client}`);
@@ -173,7 +190,33 @@ export function resolvePlan(input: PlanInput): Plan {
     pipelining,
     http2,
     insecure: input.insecure ?? false,
+    endpoints: checkEndpoints(input.endpoints ?? []),
   };
+}
+
+function checkMethod(text: string): string {
+  const method = text.toUpperCase();
+  if (!/^[A-Z][A-Z-]*$/.test(method)) throw new PlanError('INVALID_METHOD', `not an HTTP method: ${text}`);
+  return method;
+}
+
+function checkEndpoints(endpoints: readonly Endpoint[]): Endpoint[] {
+  const names = new Set<string>();
+  return endpoints.map((e) => {
+    if (!e.name) throw new PlanError('INVALID_ENDPOINT', 'every request of a scenario needs a name');
+    if (names.has(e.name)) throw new PlanError('INVALID_ENDPOINT', `two requests are named ${JSON.stringify(e.name)}`);
+    names.add(e.name);
+    if (!e.path.startsWith('/')) {
+      throw new PlanError(
+        'INVALID_ENDPOINT',
+        `request ${e.name}: path must start with /, got ${JSON.stringify(e.path)}`,
+      );
+    }
+    if (!(Number.isFinite(e.weight) && e.weight > 0)) {
+      throw new PlanError('INVALID_ENDPOINT', `request ${e.name}: weight must be a number above 0, got ${e.weight}`);
+    }
+    return { ...e, method: checkMethod(e.method) };
+  });
 }
 
 function nonNegative(name: string, value: number, max: number): number {

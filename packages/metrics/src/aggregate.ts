@@ -1,6 +1,20 @@
 import { createTotalHistogram, decodeHistogram, type Histogram } from './histogram.js';
-import { addCounts, type IntervalData, sumCounts } from './interval.js';
+import { addCounts, type EndpointInterval, type IntervalData, sumCounts } from './interval.js';
 import type { AgentSummary, IntervalSummary, RequestCounts } from './result.js';
+
+/** A scenario request's figures, merged over agents and intervals. */
+export interface MergedEndpoint {
+  name: string;
+  requests: RequestCounts;
+  latency: LatencySummary;
+}
+
+interface EndpointTotals {
+  histogram: Histogram;
+  byStatus: Record<string, number>;
+  byError: Record<string, number>;
+}
+
 import { type LatencySummary, summarize } from './summary.js';
 
 /** Who an agent is, for the result's agent list. */
@@ -38,6 +52,8 @@ export interface Merged {
   late: number;
   bytes: { sent: number; received: number };
   agents: AgentSummary[];
+  /** Scenario runs: per named request, in the order first seen (the scenario's order). */
+  endpoints: MergedEndpoint[];
   intervals: IntervalSummary[];
 }
 
@@ -58,6 +74,7 @@ export class RunAggregate {
   private readonly agents = new Map<string, AgentTotals>();
   private readonly open = new Map<number, OpenInterval>();
   private readonly closed: IntervalSummary[] = [];
+  private readonly endpoints = new Map<string, EndpointTotals>();
 
   /** Registers an agent taking part in the run; every agent joins before the first interval is added. */
   join(info: AgentInfo): void {
@@ -88,6 +105,7 @@ export class RunAggregate {
       this.bytesSent += interval.bytesSent;
       this.bytesReceived += interval.bytesReceived;
       this.late += interval.late ?? 0;
+      for (const e of interval.endpoints ?? []) this.addEndpoint(e);
       if (interval.serviceHistogram && interval.serviceHistogram.byteLength > 0) {
         const service = decodeHistogram(interval.serviceHistogram);
         this.service ??= createTotalHistogram();
@@ -124,17 +142,8 @@ export class RunAggregate {
   merge(): Merged {
     for (const slot of this.open.values()) this.closeInterval(slot);
     this.open.clear();
-    const errors = sumCounts(this.byError);
-    let ok = 0;
-    for (const [status, n] of Object.entries(this.byStatus)) if (Number(status) < 400) ok += n;
     return {
-      requests: {
-        total: sumCounts(this.byStatus) + errors,
-        ok,
-        errors,
-        byStatus: { ...this.byStatus },
-        byError: { ...this.byError },
-      },
+      requests: counts(this.byStatus, this.byError),
       latency: summarize(this.total),
       serviceTime: this.service ? summarize(this.service) : null,
       late: this.late,
@@ -144,8 +153,26 @@ export class RunAggregate {
         const latency = { count, p50, p90, p99, max, histogram };
         return { ...a.info, requests: a.requests, errors: a.errors, lost: a.lost, latency };
       }),
+      endpoints: [...this.endpoints].map(([name, e]) => ({
+        name,
+        requests: counts(e.byStatus, e.byError),
+        latency: summarize(e.histogram),
+      })),
       intervals: [...this.closed].sort((a, b) => a.t - b.t),
     };
+  }
+
+  private addEndpoint(e: EndpointInterval): void {
+    let totals = this.endpoints.get(e.name);
+    if (!totals) {
+      totals = { histogram: createTotalHistogram(), byStatus: {}, byError: {} };
+      this.endpoints.set(e.name, totals);
+    }
+    const h = decodeHistogram(e.histogram);
+    totals.histogram.add(h);
+    h.destroy();
+    addCounts(totals.byStatus, e.byStatus);
+    addCounts(totals.byError, e.byError);
   }
 
   private closeComplete(): void {
@@ -178,4 +205,12 @@ export class RunAggregate {
     });
     slot.histogram.destroy();
   }
+}
+
+/** Request counts from statuses and errors: ok are statuses below 400, errors are requests with no response. */
+function counts(byStatus: Record<string, number>, byError: Record<string, number>): RequestCounts {
+  const errors = sumCounts(byError);
+  let ok = 0;
+  for (const [status, n] of Object.entries(byStatus)) if (Number(status) < 400) ok += n;
+  return { total: sumCounts(byStatus) + errors, ok, errors, byStatus: { ...byStatus }, byError: { ...byError } };
 }

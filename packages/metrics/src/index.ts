@@ -1,5 +1,5 @@
 // The one home of measurement: interval recorder, histogram encoding, merging, summaries, the Result type.
-export { type AgentInfo, type Merged, RunAggregate } from './aggregate.js';
+export { type AgentInfo, type Merged, type MergedEndpoint, RunAggregate } from './aggregate.js';
 export {
   createIntervalHistogram,
   createTotalHistogram,
@@ -10,10 +10,11 @@ export {
   type Histogram,
   SIGNIFICANT_DIGITS,
 } from './histogram.js';
-export { addCounts, type IntervalData, sumCounts } from './interval.js';
+export { addCounts, type EndpointInterval, type IntervalData, sumCounts } from './interval.js';
 export { Recorder } from './recorder.js';
 export {
   type AgentSummary,
+  type EndpointSummary,
   type IntervalSummary,
   RESULT_SCHEMA,
   type RequestCounts,

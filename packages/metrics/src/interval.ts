@@ -18,6 +18,16 @@ export interface IntervalData {
   serviceHistogram?: Uint8Array | undefined;
   /** Open model only: requests sent later than they were meant to be (no free connection, or no CPU). */
   late?: number | undefined;
+  /** Scenario runs only: the same interval per named request, in the plan's order of requests. */
+  endpoints?: EndpointInterval[] | undefined;
+}
+
+/** One named request's share of an interval (a scenario's request, picked by weight). */
+export interface EndpointInterval {
+  name: string;
+  histogram: Uint8Array;
+  byStatus: Record<string, number>;
+  byError: Record<string, number>;
 }
 
 /** Sums a count map (byStatus or byError). */

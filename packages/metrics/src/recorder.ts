@@ -1,5 +1,5 @@
 import { createIntervalHistogram, encodeHistogram, type Histogram } from './histogram.js';
-import type { IntervalData } from './interval.js';
+import type { EndpointInterval, IntervalData } from './interval.js';
 
 // Status codes are three digits (undici rejects anything else), so a flat array indexed by code is the cheapest
 // counter on the hot path.
@@ -19,9 +19,17 @@ export class Recorder {
   private bytesSent = 0;
   private bytesReceived = 0;
   private count = 0;
+  /** Scenario runs: one recorder per named request, fed alongside this one. */
+  private readonly endpoints: Array<{ name: string; recorder: Recorder }>;
+
+  /** `endpointNames`: the scenario's named requests, if any; `recordResponse(..., i)` counts one for request i. */
+  constructor(endpointNames: readonly string[] = []) {
+    this.endpoints = endpointNames.map((name) => ({ name, recorder: new Recorder() }));
+  }
 
   /** A response arrived: its status, its latency in integer microseconds, the bytes it took both ways. */
-  recordResponse(status: number, latencyUs: number, bytesSent: number, bytesReceived: number): void {
+  recordResponse(status: number, latencyUs: number, bytesSent: number, bytesReceived: number, endpoint = -1): void {
+    if (endpoint >= 0) this.endpoints[endpoint]?.recorder.recordResponse(status, latencyUs, 0, 0);
     this.histogram.recordValue(Math.max(1, latencyUs));
     const slot = status < STATUS_SLOTS ? status : 0;
     this.statuses[slot] = (this.statuses[slot] as number) + 1;
@@ -40,10 +48,11 @@ export class Recorder {
     serviceUs: number,
     bytesSent: number,
     bytesReceived: number,
+    endpoint = -1,
   ): void {
     this.service ??= createIntervalHistogram();
     this.service.recordValue(Math.max(1, serviceUs));
-    this.recordResponse(status, latencyUs, bytesSent, bytesReceived);
+    this.recordResponse(status, latencyUs, bytesSent, bytesReceived, endpoint);
   }
 
   /** An open-model request went out later than scheduled. */
@@ -52,7 +61,8 @@ export class Recorder {
   }
 
   /** A request ended without a response; `kind` is its classified error. */
-  recordError(kind: string, bytesSent: number): void {
+  recordError(kind: string, bytesSent: number, endpoint = -1): void {
+    if (endpoint >= 0) this.endpoints[endpoint]?.recorder.recordError(kind, 0);
     this.errors.set(kind, (this.errors.get(kind) ?? 0) + 1);
     this.bytesSent += bytesSent;
     this.count++;
@@ -81,6 +91,12 @@ export class Recorder {
       bytesSent: this.bytesSent,
       bytesReceived: this.bytesReceived,
     };
+    if (this.endpoints.length > 0) {
+      data.endpoints = this.endpoints.map(({ name, recorder }): EndpointInterval => {
+        const { histogram, byStatus, byError } = recorder.snapshot(seq, startMs, endMs);
+        return { name, histogram, byStatus, byError };
+      });
+    }
     if (this.service) {
       data.serviceHistogram = encodeHistogram(this.service);
       data.late = this.late;

@@ -49,6 +49,15 @@ export interface RequestCounts {
   byError: Record<string, number>;
 }
 
+/** One named request of a scenario: how often it was picked and how it fared. */
+export interface EndpointSummary {
+  name: string;
+  /** Its weight in the scenario; its share of requests should match weight / sum of weights. */
+  weight: number;
+  requests: RequestCounts;
+  latency: LatencySummary;
+}
+
 /** The result document (`--format json`, `-o FILE`): stable field names, times in milliseconds. */
 export interface Result {
   schema: typeof RESULT_SCHEMA;
@@ -66,6 +75,9 @@ export interface Result {
   serviceTime: LatencySummary | null;
   bytes: { sent: number; received: number };
   agents: AgentSummary[];
+  /** Scenario runs: one entry per named request, in the scenario's order; empty otherwise (absent in files from
+   * before scenarios). */
+  endpoints?: EndpointSummary[];
   intervals: IntervalSummary[];
   thresholds: ThresholdResult[];
 }

@@ -1,6 +1,5 @@
 import type { Client } from 'undici';
 import type { ClientName, Plan } from '../plan.js';
-import type { RequestTemplate } from '../request-template.js';
 import { PerRequestStrategy } from './per-request.js';
 import { PooledStrategy } from './pooled.js';
 import type { ClientStrategy } from './strategy.js';
@@ -16,7 +15,7 @@ const STRATEGIES = {
 } satisfies Record<ClientName, StrategyFactory>;
 
 /** Builds the plan's client strategy; the timeout bounds connecting, waiting for headers and reading the body. */
-export function createStrategy(plan: Plan, template: RequestTemplate): ClientStrategy {
+export function createStrategy(plan: Plan): ClientStrategy {
   const options: Client.Options = {
     pipelining: plan.pipelining,
     connect: { timeout: plan.timeoutMs, ...(plan.insecure ? { rejectUnauthorized: false } : {}) },
@@ -24,5 +23,5 @@ export function createStrategy(plan: Plan, template: RequestTemplate): ClientStr
     bodyTimeout: plan.timeoutMs,
     ...(plan.http2 ? { allowH2: true } : {}),
   };
-  return STRATEGIES[plan.client](template.origin, options, plan.pipelining);
+  return STRATEGIES[plan.client](new URL(plan.url).origin, options, plan.pipelining);
 }

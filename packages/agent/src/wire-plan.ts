@@ -26,6 +26,14 @@ export function planToWire(plan: Plan): PlanFields {
     pipelining: plan.pipelining,
     http2: plan.http2,
     insecure: plan.insecure,
+    endpoints: plan.endpoints.map((e) => ({
+      name: e.name,
+      method: e.method,
+      path: e.path,
+      headers: e.headers.map(([name, value]) => ({ name, value })),
+      body: e.body ?? new Uint8Array(0),
+      weight: e.weight,
+    })),
   };
 }
 
@@ -46,6 +54,14 @@ export function planFromWire(wire: WirePlan): Plan {
     pipelining: wire.pipelining || 1,
     http2: wire.http2,
     insecure: wire.insecure,
+    endpoints: wire.endpoints.map((e) => ({
+      name: e.name ?? '',
+      method: e.method ?? '',
+      path: e.path ?? '',
+      headers: (e.headers ?? []).map((h) => [h.name ?? '', h.value ?? ''] as [string, string]),
+      body: e.body && e.body.byteLength > 0 ? e.body : null,
+      weight: e.weight ?? 0,
+    })),
   };
   if (wire.stages.length > 0) {
     input.stages = wire.stages.map((s) => ({ durationMs: s.durationMs ?? 0, target: s.target ?? 0 }));
@@ -70,5 +86,11 @@ export function intervalToWire(runId: string, data: IntervalData) {
     bytesReceived: data.bytesReceived,
     serviceHistogram: data.serviceHistogram ?? new Uint8Array(0),
     late: data.late ?? 0,
+    endpoints: (data.endpoints ?? []).map((e) => ({
+      name: e.name,
+      histogram: e.histogram,
+      statuses: Object.entries(e.byStatus).map(([status, count]) => ({ status: Number(status), count })),
+      errors: Object.entries(e.byError).map(([kind, count]) => ({ kind, count })),
+    })),
   };
 }

@@ -30,9 +30,11 @@ export const planFlags = {
   }),
   client: Flags.option({
     options: CLIENT_NAMES,
-    default: 'pooled' as const,
-    summary: 'pooled: keep-alive connections reused; per-request: a fresh connection for every request.',
+    summary: 'pooled (default): keep-alive connections reused; per-request: a fresh connection for every request.',
   })(),
+  scenario: Flags.string({
+    summary: 'Scenario file (YAML): named requests picked by weight, and the load; flags override it.',
+  }),
   method: Flags.string({ char: 'm', summary: 'HTTP method. Default GET.' }),
   header: Flags.string({ char: 'H', multiple: true, summary: "Request header 'Name: value' (repeatable)." }),
   body: Flags.string({ char: 'b', summary: 'Request body.' }),

@@ -1,4 +1,4 @@
-import { type Plan, type PlanInput, parseDuration, resolvePlan } from '@volley/engine';
+import { type Endpoint, type Plan, type PlanInput, parseDuration, resolvePlan } from '@volley/engine';
 import { UsageError } from './errors.js';
 
 /** The plan flags as oclif parsed them. */
@@ -8,7 +8,7 @@ export interface PlanFlagValues {
   stage?: string[] | undefined;
   duration?: string | undefined;
   requests?: number | undefined;
-  client: string;
+  client?: string | undefined;
   method?: string | undefined;
   header?: string[] | undefined;
   body?: string | undefined;
@@ -28,9 +28,16 @@ export function parseHeader(text: string): [string, string] {
   return [name, text.slice(colon + 1).trim()];
 }
 
+/** What a scenario file adds to the flags: headers for every request (before the flags'), and named requests. */
+export interface PlanExtras {
+  headers: Array<[string, string]>;
+  endpoints: Endpoint[];
+}
+
 /** Turns flags into a validated plan: all input checking happens here, before any load is sent. */
-export function planFromFlags(url: string, flags: PlanFlagValues): Plan {
-  const input: PlanInput = { url, client: flags.client as Plan['client'] };
+export function planFromFlags(url: string, flags: PlanFlagValues, extras?: PlanExtras): Plan {
+  const input: PlanInput = { url };
+  if (flags.client !== undefined) input.client = flags.client as Plan['client'];
   if (flags.connections !== undefined) input.connections = flags.connections;
   if (flags.duration !== undefined) {
     input.durationMs = parseDuration(flags.duration);
@@ -38,7 +45,8 @@ export function planFromFlags(url: string, flags: PlanFlagValues): Plan {
   }
   if (flags.requests !== undefined) input.requests = flags.requests;
   if (flags.method !== undefined) input.method = flags.method;
-  if (flags.header) input.headers = flags.header.map(parseHeader);
+  input.headers = [...(extras?.headers ?? []), ...(flags.header ?? []).map(parseHeader)];
+  if (extras && extras.endpoints.length > 0) input.endpoints = extras.endpoints;
   if (flags.body !== undefined) input.body = Buffer.from(flags.body);
   if (flags.timeout !== undefined) input.timeoutMs = parseDuration(flags.timeout);
   if (flags.pipelining !== undefined) input.pipelining = flags.pipelining;
@@ -96,5 +104,38 @@ export function describePlan(plan: Plan): Record<string, unknown> {
     pipelining: plan.pipelining,
     http2: plan.http2,
     insecure: plan.insecure,
+    ...(plan.endpoints.length > 0
+      ? {
+          endpoints: plan.endpoints.map((e) => ({
+            name: e.name,
+            method: e.method,
+            path: e.path,
+            headers: e.headers,
+            bodyBytes: e.body?.byteLength ?? 0,
+            weight: e.weight,
+          })),
+        }
+      : {}),
   };
+}
+
+/**
+ * The plan of a command that runs load: from the flags, over the scenario file when `--scenario` names one.
+ * `url` is the command line's (or the demo target's); without one, the scenario's.
+ */
+export async function planFromInput(
+  url: string | undefined,
+  flags: PlanFlagValues & { scenario?: string | undefined },
+  missingUrl = 'missing URL',
+): Promise<Plan> {
+  if (flags.scenario === undefined) {
+    if (!url) throw new UsageError(missingUrl);
+    return planFromFlags(url, flags);
+  }
+  const { loadScenario, scenarioPlanInput } = await import('./scenario.js');
+  const scenario = await loadScenario(flags.scenario);
+  const target = url ?? scenario.url;
+  if (!target) throw new UsageError(`${missingUrl}: give one on the command line or as url: in ${flags.scenario}`);
+  const input = scenarioPlanInput(scenario, target, flags);
+  return planFromFlags(target, input.flags, input);
 }

@@ -426,6 +426,12 @@ export class Controller {
       serviceTime: merged.serviceTime,
       bytes: merged.bytes,
       agents: merged.agents,
+      endpoints: merged.endpoints.map((e) => ({
+        name: e.name,
+        weight: this.options.plan.endpoints?.find((p) => p.name === e.name)?.weight ?? 0,
+        requests: e.requests,
+        latency: e.latency,
+      })),
       intervals: merged.intervals,
       thresholds: [],
     };

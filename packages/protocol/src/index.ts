@@ -6,8 +6,8 @@ const pb = volley.v1;
 
 /**
  * Bumped on any change that an older peer could not read; a mismatch is rejected naming both versions.
- * 2: open model (Plan.rate, Plan.stages, Interval.service_histogram, Interval.late): a version-1 agent would have
- * ignored the rate and run the closed model.
+ * 2: open model (Plan.rate, Plan.stages, Interval.service_histogram, Interval.late), pipelining, HTTP/2 and
+ * scenarios (Plan.endpoints, Interval.endpoints): a version-1 agent would have ignored them and run something else.
  */
 export const PROTOCOL_VERSION = 2;
 

@@ -31,7 +31,7 @@ export function renderText(result: Result): string {
       ? `connections ramping ${describeStages(plan.stages, '')}`
       : `${String(plan.connections)} connections`;
   out.push(
-    `volley ${result.tool.version}  ${String(plan.method ?? 'GET')} ${String(plan.url)}  ` +
+    `volley ${result.tool.version}  ${describeRequest(plan)}  ` +
       `${load}, ${String(plan.client)}${protocolNote(plan)}, ${limit}`,
   );
   if (result.aborted) out.push('  run stopped early: figures cover what was measured until then');
@@ -89,6 +89,31 @@ export function renderText(result: Result): string {
     out.push('', `  latency (ms, ${count(latency.count)} responses)`);
     out.push(latencyTable(latency));
   }
+  const endpoints = result.endpoints ?? [];
+  if (endpoints.length > 0) {
+    const weights = endpoints.reduce((sum, e) => sum + e.weight, 0);
+    out.push('', '  requests by name (latency in ms)');
+    out.push(
+      table(
+        [
+          ['name', 'weight', 'asked', 'got', 'requests', 'errors', '>= 400', 'p50', 'p99', 'max'],
+          ...endpoints.map((e) => [
+            e.name,
+            String(e.weight),
+            percent(e.weight, weights),
+            percent(e.requests.total, requests.total),
+            count(e.requests.total),
+            count(e.requests.errors),
+            count(e.requests.total - e.requests.ok - e.requests.errors),
+            millis(e.latency.p50),
+            millis(e.latency.p99),
+            millis(e.latency.max),
+          ]),
+        ],
+        '    ',
+      ),
+    );
+  }
   if (result.agents.length > 1 || result.agents.some((a) => a.lost)) {
     out.push('', '  agents');
     out.push(
@@ -110,6 +135,18 @@ export function renderText(result: Result): string {
     );
   }
   return `${out.join('\n')}\n`;
+}
+
+/** `GET http://host/path`, or `scenario: 3 requests on http://host/` */
+function describeRequest(plan: Record<string, unknown>): string {
+  if (Array.isArray(plan.endpoints) && plan.endpoints.length > 0) {
+    return `scenario: ${plan.endpoints.length} requests on ${new URL(String(plan.url)).origin}`;
+  }
+  return `${String(plan.method ?? 'GET')} ${String(plan.url)}`;
+}
+
+function percent(part: number, whole: number): string {
+  return whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '-';
 }
 
 /** "500 req/s", or "0 → 500/s over 30s → 500/s over 1m (avg 400 req/s)" for stages. */

@@ -9,7 +9,7 @@ import { VolleyCommand } from '../base-command.js';
 import { untilDone } from '../conduct.js';
 import { EXIT, UsageError } from '../errors.js';
 import { agentTimeoutFlag, outputFlags, planFlags, urlArg } from '../flags.js';
-import { describePlan, planFromFlags } from '../plan-from-flags.js';
+import { describePlan, planFromInput } from '../plan-from-flags.js';
 import { checkOutputPath, emitResult } from '../report-output.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -43,8 +43,7 @@ export default class ControllerCommand extends VolleyCommand {
 
   async run(): Promise<Result> {
     const { args, flags } = await this.parse(ControllerCommand);
-    if (!args.url) throw new UsageError('missing URL: the target every agent will load');
-    const plan = planFromFlags(args.url, flags);
+    const plan = await planFromInput(args.url, flags, 'missing URL: the target every agent will load');
     if (flags.agents > plan.connections) {
       throw new UsageError(`--agents ${flags.agents} needs at least as many connections, got -c ${plan.connections}`);
     }

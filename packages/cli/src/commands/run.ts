@@ -7,7 +7,7 @@ import { untilDone } from '../conduct.js';
 import { EXIT, UsageError } from '../errors.js';
 import { outputFlags, planFlags, urlArg } from '../flags.js';
 import { startLocalRun } from '../local-run.js';
-import { planFromFlags } from '../plan-from-flags.js';
+import { planFromInput } from '../plan-from-flags.js';
 import { checkOutputPath, emitResult } from '../report-output.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -40,16 +40,15 @@ export default class Run extends VolleyCommand {
   async run(): Promise<Result | undefined> {
     const { args, flags } = await this.parse(Run);
     if (args.url && flags.demo) throw new UsageError('give a URL or --demo, not both');
-    if (!args.url && !flags.demo)
-      throw new UsageError('missing URL (or use --demo to run against the built-in target)');
     const logger = this.createLogger(flags['log-level']);
     await checkOutputPath(flags.output);
     // Validate the whole plan before starting anything, the demo target included.
-    let plan = planFromFlags(args.url ?? 'http://127.0.0.1/', flags);
+    const missing = 'missing URL (or use --demo to run against the built-in target)';
+    let plan = await planFromInput(args.url ?? (flags.demo ? 'http://127.0.0.1/' : undefined), flags, missing);
     let target: TargetProcess | undefined;
     if (flags.demo) {
       target = await startTargetProcess({});
-      plan = planFromFlags(target.url, flags);
+      plan = await planFromInput(target.url, flags);
     }
     if (flags.agents > plan.connections) {
       throw new UsageError(`--agents ${flags.agents} needs at least as many connections, got -c ${plan.connections}`);

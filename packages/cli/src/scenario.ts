@@ -1,0 +1,276 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { Endpoint } from '@volley/engine';
+import type { ErrorObject } from 'ajv';
+import type { Document, Node as YamlNode } from 'yaml';
+import { UsageError } from './errors.js';
+import type { PlanFlagValues } from './plan-from-flags.js';
+
+const SCHEMA = new URL('../schema/scenario.schema.json', import.meta.url);
+
+/** A scenario's named request before its URL is known (a command-line URL may still replace the file's). */
+export interface ScenarioRequest {
+  name: string;
+  method: string;
+  path?: string;
+  url?: string;
+  headers: Array<[string, string]>;
+  body: Uint8Array | null;
+  weight: number;
+  /** `file:line:col` of the request, for errors found later. */
+  where: string;
+}
+
+/** A scenario file, validated: plan flags in the form the command line gives them, and the requests. */
+export interface Scenario {
+  url?: string;
+  flags: Partial<PlanFlagValues>;
+  headers: Array<[string, string]>;
+  requests: ScenarioRequest[];
+}
+
+/** The file as the schema describes it. */
+interface ScenarioFile {
+  url?: string;
+  headers?: Record<string, string | number | boolean>;
+  requests: Array<{
+    name: string;
+    method?: string;
+    path?: string;
+    url?: string;
+    headers?: Record<string, string | number | boolean>;
+    body?: string;
+    bodyFile?: string;
+    weight?: number;
+  }>;
+  load?: {
+    model?: 'closed' | 'open';
+    connections?: number;
+    rate?: number | string;
+    stages?: Array<{ duration: number | string; target: number | string }>;
+    duration?: number | string;
+    requests?: number;
+    client?: string;
+    timeout?: number | string;
+    pipelining?: number;
+    http2?: boolean;
+    insecure?: boolean;
+  };
+}
+
+/**
+ * Reads and validates a scenario file (YAML, or JSON, which is YAML). Every problem is one UsageError that
+ * names the file, line, column and field: `scenario.yaml:7:13: requests[1].weight: must be > 0`.
+ */
+export async function loadScenario(file: string): Promise<Scenario> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read scenario ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  // Loaded only for scenarios, so plain runs start without them.
+  const { LineCounter, parseDocument } = await import('yaml');
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number) => {
+    const { line, col } = lines.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
+  const syntax = doc.errors[0];
+  if (syntax) throw new UsageError(`${at(syntax.pos[0])}: ${syntax.message.split('\n')[0]}`);
+  const data = doc.toJS() as unknown;
+
+  const validate = await validator();
+  if (!validate(data)) {
+    const error = pickError(validate.errors ?? []);
+    throw new UsageError(`${at(offsetOf(doc, error))}: ${describe(error)}`);
+  }
+  const scenario = data as ScenarioFile;
+  const base = dirname(resolve(file));
+  const requests: ScenarioRequest[] = [];
+  const names = new Set<string>();
+  for (const [i, r] of scenario.requests.entries()) {
+    const where = at(offsetOf(doc, { instancePath: `/requests/${i}` }));
+    if (names.has(r.name)) {
+      const nameAt = at(offsetOf(doc, { instancePath: `/requests/${i}/name` }));
+      throw new UsageError(`${nameAt}: requests[${i}].name: ${JSON.stringify(r.name)} is used twice`);
+    }
+    names.add(r.name);
+    let body: Uint8Array | null = r.body !== undefined ? Buffer.from(r.body) : null;
+    if (r.bodyFile !== undefined) {
+      const path = resolve(base, r.bodyFile);
+      body = await readFile(path).catch((err: NodeJS.ErrnoException) => {
+        throw new UsageError(`${where}: requests[${i}].bodyFile: cannot read ${path}: ${err.code ?? String(err)}`);
+      });
+    }
+    requests.push({
+      name: r.name,
+      method: r.method ?? 'GET',
+      ...(r.path !== undefined ? { path: r.path } : {}),
+      ...(r.url !== undefined ? { url: r.url } : {}),
+      ...(r.path === undefined && r.url === undefined ? { path: '/' } : {}),
+      headers: headerPairs(r.headers),
+      body,
+      weight: r.weight ?? 1,
+      where,
+    });
+  }
+  return {
+    ...(scenario.url !== undefined ? { url: scenario.url } : {}),
+    flags: loadFlags(scenario.load ?? {}),
+    headers: headerPairs(scenario.headers),
+    requests,
+  };
+}
+
+/**
+ * The plan of a run with a scenario: the file's load under the command line's flags, the file's headers before
+ * the command line's, and its requests on the run's URL.
+ */
+export function scenarioPlanInput<T extends Partial<PlanFlagValues>>(scenario: Scenario, url: string, cli: T) {
+  return {
+    flags: mergeFlags(scenario.flags, cli),
+    headers: scenario.headers,
+    endpoints: endpointsOn(scenario, url),
+  };
+}
+
+/** The requests on `origin`, the run's; a request elsewhere is refused (connections are made to one origin). */
+export function endpointsOn(scenario: Scenario, url: string): Endpoint[] {
+  const { origin } = new URL(url);
+  return scenario.requests.map((r, i) => {
+    let path = r.path ?? '/';
+    if (r.url !== undefined) {
+      const u = new URL(r.url);
+      if (u.origin !== origin) {
+        throw new UsageError(
+          `${r.where}: requests[${i}].url ${r.url} is not on ${origin}: a scenario targets one origin`,
+        );
+      }
+      path = `${u.pathname}${u.search}`;
+    }
+    return { name: r.name, method: r.method, path, headers: r.headers, body: r.body, weight: r.weight };
+  });
+}
+
+/**
+ * The file's load in the command line's form, so both go through one parser. Flags override the file: a
+ * duration, request count or stages on the command line replace all three of the file's (they bound the run
+ * together), any other flag replaces its own field.
+ */
+export function mergeFlags<T extends Partial<PlanFlagValues>>(file: Partial<PlanFlagValues>, cli: T): T {
+  const given = Object.fromEntries(Object.entries(cli).filter(([, v]) => v !== undefined)) as T;
+  const merged: Partial<PlanFlagValues> = { ...file };
+  if (given.duration !== undefined || given.requests !== undefined || given.stage !== undefined) {
+    delete merged.duration;
+    delete merged.requests;
+    delete merged.stage;
+  }
+  return { ...merged, ...given } as T;
+}
+
+function loadFlags(load: NonNullable<ScenarioFile['load']>): Partial<PlanFlagValues> {
+  const flags: Partial<PlanFlagValues> = {};
+  if (load.connections !== undefined) flags.connections = load.connections;
+  if (load.rate !== undefined) flags.rate = String(load.rate);
+  if (load.stages !== undefined) {
+    flags.stage = load.stages.map((s) => `${seconds(s.duration)}:${String(s.target)}`);
+  }
+  if (load.duration !== undefined) flags.duration = seconds(load.duration);
+  if (load.requests !== undefined) flags.requests = load.requests;
+  if (load.client !== undefined) flags.client = load.client;
+  if (load.timeout !== undefined) flags.timeout = seconds(load.timeout);
+  if (load.pipelining !== undefined) flags.pipelining = load.pipelining;
+  if (load.http2 !== undefined) flags.http2 = load.http2;
+  if (load.insecure !== undefined) flags.insecure = load.insecure;
+  if (load.model === 'open' && load.rate === undefined && load.stages === undefined) {
+    throw new UsageError('scenario: load.model open needs load.rate or rate stages');
+  }
+  return flags;
+}
+
+/** A duration as the command line writes it: numbers are seconds. */
+const seconds = (d: number | string): string => (typeof d === 'number' ? String(d) : d);
+
+function headerPairs(headers: Record<string, string | number | boolean> | undefined): Array<[string, string]> {
+  return Object.entries(headers ?? {}).map(([name, value]) => [name, String(value)]);
+}
+
+type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+let compiled: Validate | undefined;
+
+async function validator(): Promise<Validate> {
+  if (compiled) return compiled;
+  const { Ajv } = await import('ajv');
+  const schema = JSON.parse(await readFile(SCHEMA, 'utf8')) as object;
+  compiled = new Ajv({ allErrors: true, strict: false }).compile(schema) as Validate;
+  return compiled;
+}
+
+/**
+ * The error to show: one at the deepest place (the most specific field). Where a field may take several forms
+ * (oneOf), each form's complaint ("must be number") says less than the summary does, so the summary wins.
+ */
+function pickError(errors: ErrorObject[]): ErrorObject {
+  const depth = (e: ErrorObject) => e.instancePath.split('/').length;
+  const deepest = [...errors].sort((a, b) => depth(b) - depth(a))[0] as ErrorObject;
+  return errors.find((e) => e.keyword === 'oneOf' && e.instancePath === deepest.instancePath) ?? deepest;
+}
+
+/** `requests[1].weight: must be > 0`, `requests[0]: unknown field "wieght"`. */
+function describe(error: ErrorObject): string {
+  const field = fieldName(error.instancePath) || 'scenario';
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return `${field}: unknown field ${JSON.stringify(params.additionalProperty)}`;
+    case 'required':
+      return `${field}: missing field ${JSON.stringify(params.missingProperty)}`;
+    case 'enum':
+      return `${field}: must be one of ${(params.allowedValues as unknown[]).join(', ')}`;
+    case 'not':
+      return `${field}: give path or url, body or bodyFile, not both`;
+    case 'oneOf':
+    case 'pattern':
+      return `${field}: ${formatHint(error.instancePath)}`;
+    default:
+      return `${field}: ${error.message ?? 'is not valid'}`;
+  }
+}
+
+function formatHint(path: string): string {
+  if (/\/(duration|timeout)$/.test(path)) return 'must be a duration like 500ms, 10s, 1m30s or a number of seconds';
+  if (/\/target$/.test(path)) return 'must be a rate like 500/s or a whole number of connections';
+  if (/\/rate$/.test(path)) return 'must be requests per second, like 500 or 2.5k';
+  if (/\/url$/.test(path)) return 'must be an http:// or https:// URL';
+  if (/\/path$/.test(path)) return 'must start with /';
+  if (/\/method$/.test(path)) return 'must be an HTTP method';
+  return 'is not valid';
+}
+
+/** `/requests/1/weight` → `requests[1].weight`. */
+function fieldName(instancePath: string): string {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .reduce((name, part) => (/^\d+$/.test(part) ? `${name}[${part}]` : name ? `${name}.${part}` : part), '');
+}
+
+/** Where in the text the error points: the field itself, or for an unknown field its key. */
+function offsetOf(doc: Document, error: Pick<ErrorObject, 'instancePath'> & Partial<ErrorObject>): number {
+  const path = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p.replaceAll('~1', '/').replaceAll('~0', '~')));
+  const node = (path.length === 0 ? doc.contents : doc.getIn(path, true)) as YamlNode | null | undefined;
+  const params = (error.params ?? {}) as Record<string, unknown>;
+  if (error.keyword === 'additionalProperties' && node && 'items' in node) {
+    const pair = (node.items as Array<{ key: YamlNode & { value?: unknown } }>).find(
+      (p) => p.key?.value === params.additionalProperty,
+    );
+    if (pair?.key?.range) return pair.key.range[0];
+  }
+  return node?.range?.[0] ?? 0;
+}

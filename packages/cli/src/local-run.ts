@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Agent, planToWire } from '@volley/agent';
-import { Controller } from '@volley/controller';
+import { Controller, type ControllerEvent } from '@volley/controller';
 import type { Plan } from '@volley/engine';
 import type { Logger } from 'pino';
 import type { Abortable } from './conduct.js';
@@ -15,7 +15,13 @@ const BIN = fileURLToPath(new URL('../bin/run.js', import.meta.url));
  * a local run takes exactly the path of a distributed one. One agent runs in this process; with `agents` > 1,
  * each is a child process (`volley agent --once`), so the run can use every core.
  */
-export function startLocalRun(plan: Plan, logger: Logger, toolVersion: string, agents = 1): Abortable {
+export function startLocalRun(
+  plan: Plan,
+  logger: Logger,
+  toolVersion: string,
+  agents = 1,
+  onEvent?: (event: ControllerEvent) => void,
+): Abortable {
   // A random token keeps other local processes from joining the controller while it waits.
   const token = randomBytes(16).toString('hex');
   const controller = new Controller({
@@ -29,6 +35,7 @@ export function startLocalRun(plan: Plan, logger: Logger, toolVersion: string, a
     logger,
     startDelayMs: agents > 1 ? 100 : 0,
     waitTimeoutMs: 30_000,
+    ...(onEvent ? { onEvent } : {}),
   });
   const result = (async () => {
     const url = await controller.listen();

@@ -3,7 +3,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { RESULT_SCHEMA, type Result, RunAggregate } from '@volley/metrics';
+import { type IntervalSummary, RESULT_SCHEMA, type Result, RunAggregate } from '@volley/metrics';
 import {
   decode,
   encode,
@@ -51,7 +51,14 @@ export interface ControllerOptions {
 export type ControllerEvent =
   | { type: 'joined'; name: string; host: string; joined: number; of: number }
   | { type: 'started'; agents: number; spreadMs: number }
-  | { type: 'lost'; name: string; reason: string };
+  | { type: 'lost'; name: string; reason: string }
+  /** One interval merged over every live agent; `total` sums every interval so far. */
+  | {
+      type: 'interval';
+      interval: IntervalSummary;
+      total: { requests: number; errors: number; elapsedMs: number };
+      agents: number;
+    };
 
 /** The controller could not run (no agents in time, a plan it cannot split). */
 export class ControllerError extends Error {
@@ -84,7 +91,8 @@ interface Member {
 export class Controller {
   private readonly log: Logger;
   private readonly members = new Map<WebSocket, Member>();
-  private readonly aggregate = new RunAggregate();
+  private readonly aggregate = new RunAggregate((interval) => this.intervalMerged(interval));
+  private readonly totals = { requests: 0, errors: 0, elapsedMs: 0 };
   private server: Server | undefined;
   private wss: WebSocketServer | undefined;
   private runId = '';
@@ -168,6 +176,15 @@ export class Controller {
     const ended = Date.now();
     for (const m of members) if (!m.lost) m.ws.close(1000, 'run complete');
     return this.result(members, started, ended);
+  }
+
+  private intervalMerged(interval: IntervalSummary): void {
+    this.totals.requests += interval.requests;
+    this.totals.errors += interval.errors;
+    this.totals.elapsedMs = Math.max(this.totals.elapsedMs, interval.t * 1000 + interval.durationMs);
+    let agents = 0;
+    for (const m of this.members.values()) if (!m.lost) agents++;
+    this.options.onEvent?.({ type: 'interval', interval, total: { ...this.totals }, agents });
   }
 
   /** Stops the run: agents are told to abort, and the result holds what they measured. Idempotent. */

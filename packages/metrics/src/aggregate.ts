@@ -76,6 +76,9 @@ export class RunAggregate {
   private readonly closed: IntervalSummary[] = [];
   private readonly endpoints = new Map<string, EndpointTotals>();
 
+  /** `onInterval` hears each merged interval as it closes (every live agent reported it), for live progress. */
+  constructor(private readonly onInterval?: (interval: IntervalSummary) => void) {}
+
   /** Registers an agent taking part in the run; every agent joins before the first interval is added. */
   join(info: AgentInfo): void {
     if (this.agents.has(info.id)) return;
@@ -191,7 +194,7 @@ export class RunAggregate {
     const errors = sumCounts(slot.byError);
     const requests = sumCounts(slot.byStatus) + errors;
     const durationMs = Math.max(0, slot.endMs - slot.startMs);
-    this.closed.push({
+    const summary: IntervalSummary = {
       t: slot.startMs / 1000,
       durationMs,
       requests,
@@ -202,8 +205,10 @@ export class RunAggregate {
       p99: s.p99,
       max: s.max,
       histogram: s.histogram,
-    });
+    };
+    this.closed.push(summary);
     slot.histogram.destroy();
+    this.onInterval?.(summary);
   }
 }
 

@@ -1,5 +1,6 @@
 // A result in, a rendering out: the end-of-run text table and the JSON result document.
 export { bytes, count, duration, millis, rate } from './format.js';
 export { renderJson } from './json.js';
+export { type ProgressState, renderProgress } from './progress.js';
 export { table } from './table.js';
 export { renderText } from './text.js';

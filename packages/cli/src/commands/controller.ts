@@ -10,6 +10,7 @@ import { untilDone } from '../conduct.js';
 import { EXIT, UsageError } from '../errors.js';
 import { agentTimeoutFlag, outputFlags, planFlags, urlArg } from '../flags.js';
 import { describePlan, planFromInput } from '../plan-from-flags.js';
+import { Progress } from '../progress.js';
 import { checkOutputPath, emitResult } from '../report-output.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -51,9 +52,8 @@ export default class ControllerCommand extends VolleyCommand {
     await checkOutputPath(flags.output);
     const tls = flags['tls-cert'] && flags['tls-key'] ? await readTls(flags['tls-cert'], flags['tls-key']) : undefined;
     const logger = this.createLogger(flags['log-level']);
-    const say = (line: string): void => {
-      process.stderr.write(`${line}\n`);
-    };
+    const progress = new Progress(process.stderr, plan, flags.quiet);
+    const say = (line: string): void => progress.line(line);
     const controller = new Controller({
       host,
       port,
@@ -66,7 +66,7 @@ export default class ControllerCommand extends VolleyCommand {
       waitTimeoutMs: parseDuration(flags['wait-timeout']),
       ...(flags.token ? { token: flags.token } : {}),
       ...(tls ? { tls } : {}),
-      onEvent: (event) => say(describeEvent(event)),
+      onEvent: (event) => (event.type === 'interval' ? progress.listener(event) : say(describeEvent(event))),
     });
     const url = await controller.listen().catch((err: NodeJS.ErrnoException) => {
       throw new UsageError(`cannot listen on ${flags.listen}: ${err.code ?? err.message}`);
@@ -79,6 +79,7 @@ export default class ControllerCommand extends VolleyCommand {
     try {
       result = await untilDone({ result: controller.run(), abort: (reason) => controller.abort(reason) });
     } finally {
+      progress.clear();
       await controller.close();
     }
     await emitResult(result, this.jsonEnabled() ? undefined : flags.format, flags.output);
@@ -87,7 +88,7 @@ export default class ControllerCommand extends VolleyCommand {
   }
 }
 
-function describeEvent(event: ControllerEvent): string {
+function describeEvent(event: Exclude<ControllerEvent, { type: 'interval' }>): string {
   switch (event.type) {
     case 'joined':
       return `agent ${event.name} (${event.host}) joined: ${event.joined}/${event.of}`;

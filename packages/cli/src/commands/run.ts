@@ -8,6 +8,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { outputFlags, planFlags, urlArg } from '../flags.js';
 import { startLocalRun } from '../local-run.js';
 import { planFromInput } from '../plan-from-flags.js';
+import { Progress } from '../progress.js';
 import { checkOutputPath, emitResult } from '../report-output.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -53,10 +54,12 @@ export default class Run extends VolleyCommand {
     if (flags.agents > plan.connections) {
       throw new UsageError(`--agents ${flags.agents} needs at least as many connections, got -c ${plan.connections}`);
     }
+    const progress = new Progress(process.stderr, plan, flags.quiet);
     let result: Result;
     try {
-      result = await untilDone(startLocalRun(plan, logger, version, flags.agents));
+      result = await untilDone(startLocalRun(plan, logger, version, flags.agents, progress.listener));
     } finally {
+      progress.clear();
       await target?.close();
     }
     await emitResult(result, this.jsonEnabled() ? undefined : flags.format, flags.output);

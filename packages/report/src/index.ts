@@ -1,4 +1,6 @@
 // A result in, a rendering out: the end-of-run text table and the JSON result document.
+
+export { type Difference, diffResults, type RankedRun, rankRuns, renderDiff, renderRanking } from './compare.js';
 export { bytes, count, duration, millis, rate } from './format.js';
 export { renderJson } from './json.js';
 export { type ProgressState, renderProgress } from './progress.js';

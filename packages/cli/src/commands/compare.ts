@@ -1,0 +1,152 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { Args, Flags } from '@oclif/core';
+import type { ClientName, Plan } from '@volley/engine';
+import type { Result } from '@volley/metrics';
+import { diffResults, rankRuns, renderDiff, renderRanking } from '@volley/report';
+import type { Logger } from 'pino';
+import { VolleyCommand } from '../base-command.js';
+import { untilDone } from '../conduct.js';
+import { EXIT, UsageError } from '../errors.js';
+import { planFlags } from '../flags.js';
+import { startLocalRun } from '../local-run.js';
+import { planFromFlags } from '../plan-from-flags.js';
+import { checkOutputPath } from '../report-output.js';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/** The seed study's matrix: {sequential, concurrent} x {pooled, per-request}, in the order they run. */
+const MATRIX: Array<{ client: ClientName; sequential: boolean }> = [
+  { client: 'pooled', sequential: true },
+  { client: 'per-request', sequential: true },
+  { client: 'pooled', sequential: false },
+  { client: 'per-request', sequential: false },
+];
+
+export default class Compare extends VolleyCommand {
+  static override summary = 'Rank the client strategies against a URL, or diff two saved results.';
+  static override description =
+    'With a URL: sends the same number of requests four ways, {sequential (1 at a time), concurrent (-c)} x ' +
+    '{pooled, per-request}, one after the other, and ranks them fastest first with req/s, p50/p99 and the ' +
+    'speed-up over the slowest. With two result files (from run -o): their key figures side by side, the change ' +
+    'in percent, and whether it is beyond the noise seen between intervals.';
+  static override examples = [
+    '<%= config.bin %> compare http://127.0.0.1:8080/ -n 2000 -c 20',
+    '<%= config.bin %> compare before.json after.json',
+  ];
+  static override args = {
+    first: Args.string({ description: 'Target URL, or the first result file.', required: false }),
+    second: Args.string({ description: 'The second result file (to diff two results).', required: false }),
+  };
+  static override flags = {
+    requests: Flags.integer({
+      char: 'n',
+      min: 1,
+      default: 1000,
+      summary: 'Requests for each of the four runs.',
+    }),
+    connections: Flags.integer({
+      char: 'c',
+      min: 2,
+      default: 10,
+      summary: 'Connections of the concurrent runs (the sequential ones use 1).',
+    }),
+    method: planFlags.method,
+    header: planFlags.header,
+    body: planFlags.body,
+    timeout: planFlags.timeout,
+    insecure: planFlags.insecure,
+    format: Flags.option({
+      options: ['text', 'json'] as const,
+      default: 'text' as const,
+      summary: 'A table, or JSON: { "ranking": [...] } or { "diff": [...] }.',
+    })(),
+    output: Flags.string({ char: 'o', summary: 'Also write the JSON form to this file.' }),
+    quiet: Flags.boolean({ char: 'q', summary: 'No line per finished run on stderr.' }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Compare);
+    await checkOutputPath(flags.output);
+    if (!args.first) throw new UsageError('give a URL to rank the strategies, or two result files to compare');
+    const isUrl = /^https?:\/\//i.test(args.first);
+    if (!isUrl || args.second !== undefined) {
+      if (isUrl || args.second === undefined) {
+        throw new UsageError('give a URL to rank the strategies, or two result files to compare');
+      }
+      await this.diff(args.first, args.second, flags.format, flags.output);
+      return;
+    }
+    // Every plan is validated before the first request goes out.
+    const runs = MATRIX.map(({ client, sequential }) => {
+      const concurrency = sequential ? 1 : flags.connections;
+      const plan = planFromFlags(args.first as string, {
+        client,
+        connections: Math.min(concurrency, flags.requests),
+        requests: flags.requests,
+        method: flags.method,
+        header: flags.header,
+        body: flags.body,
+        timeout: flags.timeout,
+        insecure: flags.insecure,
+      });
+      return { client, concurrency, plan };
+    });
+    const logger = this.createLogger(flags['log-level']);
+    const measured: Array<{ client: string; concurrency: number; result: Result }> = [];
+    let interrupted = false;
+    for (const { client, concurrency, plan } of runs) {
+      const result = await measure(plan, logger);
+      measured.push({ client, concurrency, result });
+      if (!flags.quiet) {
+        const mode = concurrency === 1 ? 'sequential' : `concurrent x${concurrency}`;
+        process.stderr.write(
+          `${mode} ${client}: ${result.requests.total} requests in ${(result.durationMs / 1000).toFixed(2)}s` +
+            `${result.aborted ? ' (stopped)' : ''}\n`,
+        );
+      }
+      if (result.aborted) {
+        interrupted = true;
+        break;
+      }
+    }
+    const ranking = rankRuns(measured);
+    const json = `${JSON.stringify({ ranking }, null, 2)}\n`;
+    process.stdout.write(flags.format === 'json' ? json : renderRanking(ranking));
+    if (flags.output) await writeFile(flags.output, json);
+    if (interrupted) process.exitCode = EXIT.failure;
+  }
+
+  private async diff(a: string, b: string, format: 'text' | 'json', output: string | undefined): Promise<void> {
+    const before = await readResult(a);
+    const after = await readResult(b);
+    const diff = diffResults(before, after);
+    const json = `${JSON.stringify({ before: a, after: b, diff }, null, 2)}\n`;
+    process.stdout.write(format === 'json' ? json : renderDiff(diff, [a, b]));
+    if (output) await writeFile(output, json);
+  }
+}
+
+function measure(plan: Plan, logger: Logger): Promise<Result> {
+  return untilDone(startLocalRun(plan, logger, version));
+}
+
+/** A saved result document, or a one-line error. */
+async function readResult(path: string): Promise<Result> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  let doc: Partial<Result>;
+  try {
+    doc = JSON.parse(text) as Partial<Result>;
+  } catch {
+    throw new UsageError(`${path} is not JSON`);
+  }
+  if (doc?.tool?.name !== 'volley' || doc.schema !== 1 || !Array.isArray(doc.intervals)) {
+    throw new UsageError(`${path} is not a volley result (write one with volley run -o FILE)`);
+  }
+  return doc as Result;
+}

@@ -62,6 +62,9 @@ export const outputFlags = {
     summary: 'Report on stdout: a text table, or the JSON result document.',
   })(),
   output: Flags.string({ char: 'o', summary: 'Also write the JSON result document to this file.' }),
+  'metrics-port': Flags.string({
+    summary: 'Serve live Prometheus metrics at /metrics on PORT (loopback) or HOST:PORT while the run goes.',
+  }),
   quiet: Flags.boolean({
     char: 'q',
     summary: 'No live progress (by default: a line redrawn on a terminal, one line per interval otherwise, on stderr).',

@@ -9,6 +9,7 @@ import { VolleyCommand } from '../base-command.js';
 import { untilDone } from '../conduct.js';
 import { EXIT, UsageError } from '../errors.js';
 import { agentTimeoutFlag, outputFlags, planFlags, urlArg } from '../flags.js';
+import { type MetricsServer, startMetricsServer } from '../metrics-server.js';
 import { describePlan, planFromInput } from '../plan-from-flags.js';
 import { Progress } from '../progress.js';
 import { checkOutputPath, emitResult } from '../report-output.js';
@@ -53,6 +54,7 @@ export default class ControllerCommand extends VolleyCommand {
     const tls = flags['tls-cert'] && flags['tls-key'] ? await readTls(flags['tls-cert'], flags['tls-key']) : undefined;
     const logger = this.createLogger(flags['log-level']);
     const progress = new Progress(process.stderr, plan, flags.quiet);
+    let metrics: MetricsServer | undefined;
     const say = (line: string): void => progress.line(line);
     const controller = new Controller({
       host,
@@ -66,7 +68,11 @@ export default class ControllerCommand extends VolleyCommand {
       waitTimeoutMs: parseDuration(flags['wait-timeout']),
       ...(flags.token ? { token: flags.token } : {}),
       ...(tls ? { tls } : {}),
-      onEvent: (event) => (event.type === 'interval' ? progress.listener(event) : say(describeEvent(event))),
+      onEvent: (event) => {
+        metrics?.listener(event);
+        if (event.type === 'interval') progress.listener(event);
+        else say(describeEvent(event));
+      },
     });
     const url = await controller.listen().catch((err: NodeJS.ErrnoException) => {
       throw new UsageError(`cannot listen on ${flags.listen}: ${err.code ?? err.message}`);
@@ -77,9 +83,12 @@ export default class ControllerCommand extends VolleyCommand {
     say(`volley controller listening on ${url}, waiting for ${flags.agents} agent${flags.agents > 1 ? 's' : ''}`);
     let result: Result;
     try {
+      // Started once the controller listens, and closed with it, so a failure leaves nothing open behind.
+      if (flags['metrics-port']) metrics = await startMetricsServer(flags['metrics-port']);
       result = await untilDone({ result: controller.run(), abort: (reason) => controller.abort(reason) });
     } finally {
       progress.clear();
+      await metrics?.close();
       await controller.close();
     }
     await emitResult(result, this.jsonEnabled() ? undefined : flags.format, flags.output);

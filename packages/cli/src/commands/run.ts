@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Flags } from '@oclif/core';
+import type { ControllerEvent } from '@volley/controller';
 import type { Result } from '@volley/metrics';
 import { startTargetProcess, type TargetProcess } from '@volley/target';
 import { VolleyCommand } from '../base-command.js';
@@ -7,6 +8,7 @@ import { untilDone } from '../conduct.js';
 import { EXIT, UsageError } from '../errors.js';
 import { outputFlags, planFlags, urlArg } from '../flags.js';
 import { startLocalRun } from '../local-run.js';
+import { type MetricsServer, startMetricsServer } from '../metrics-server.js';
 import { planFromInput } from '../plan-from-flags.js';
 import { Progress } from '../progress.js';
 import { checkOutputPath, emitResult } from '../report-output.js';
@@ -55,11 +57,18 @@ export default class Run extends VolleyCommand {
       throw new UsageError(`--agents ${flags.agents} needs at least as many connections, got -c ${plan.connections}`);
     }
     const progress = new Progress(process.stderr, plan, flags.quiet);
+    let metrics: MetricsServer | undefined;
     let result: Result;
     try {
-      result = await untilDone(startLocalRun(plan, logger, version, flags.agents, progress.listener));
+      metrics = flags['metrics-port'] ? await startMetricsServer(flags['metrics-port']) : undefined;
+      const onEvent = (event: ControllerEvent): void => {
+        progress.listener(event);
+        metrics?.listener(event);
+      };
+      result = await untilDone(startLocalRun(plan, logger, version, flags.agents, onEvent));
     } finally {
       progress.clear();
+      await metrics?.close();
       await target?.close();
     }
     await emitResult(result, this.jsonEnabled() ? undefined : flags.format, flags.output);

@@ -102,7 +102,7 @@ export class RunAggregate {
       agent.histogram.add(h);
       agent.requests += sumCounts(interval.byStatus) + errors;
       agent.errors += errors;
-      this.total.add(h);
+      // The run's total is added from each merged interval as it closes: one add per interval, not per agent.
       addCounts(this.byStatus, interval.byStatus);
       addCounts(this.byError, interval.byError);
       this.bytesSent += interval.bytesSent;
@@ -207,6 +207,7 @@ export class RunAggregate {
       histogram: s.histogram,
     };
     this.closed.push(summary);
+    this.total.add(slot.histogram);
     slot.histogram.destroy();
     this.onInterval?.(summary);
   }

@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+// Issue 7, goal 5: a real `volley controller` process aggregating many agents that each send one Interval per
+// second. The agents are simulated in this process as real WebSocket clients speaking the real protocol (Hello,
+// heartbeat echoes, Interval frames with real HdrHistogram encodings, Finished), so only the controller's own
+// work is measured: its CPU (from /proc, as a share of one core over the run) and the merge latency (from the
+// moment the last agent sent interval k to the moment the controller printed its merged progress line for k).
+//
+//   node bench/controller-scale.mjs [--agents 200] [--seconds 10] [--json]
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createIntervalHistogram, encodeHistogram } from '@volley/metrics';
+import { decode, encode, PROTOCOL_VERSION } from '@volley/protocol';
+import WebSocket from 'ws';
+
+const { values } = parseArgs({
+  options: {
+    agents: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '10' },
+    json: { type: 'boolean' },
+  },
+});
+const AGENTS = Number(values.agents);
+const SECONDS = Number(values.seconds);
+const require = createRequire(import.meta.url);
+const VOLLEY = join(dirname(require.resolve('@volley/cli/package.json')), 'bin', 'run.js');
+const CLOCK_TICK = 100; // USER_HZ on Linux
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** CPU seconds a process has used so far (utime + stime). */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICK;
+}
+
+/** A few realistic interval histograms (thousands of values, a long tail), encoded once and reused. */
+const histograms = Array.from({ length: 8 }, () => {
+  const h = createIntervalHistogram();
+  for (let i = 0; i < 5000; i++) h.recordValue(Math.round(200 + Math.random() ** 4 * 50_000));
+  return encodeHistogram(h);
+});
+
+const port = await freePort();
+const controller = spawn(
+  process.execPath,
+  [
+    VOLLEY,
+    'controller',
+    'http://127.0.0.1:9/',
+    '--agents',
+    String(AGENTS),
+    '-c',
+    String(AGENTS),
+    '-d',
+    `${SECONDS}s`,
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--agent-timeout',
+    '10s',
+    '--format',
+    'json',
+  ],
+  { stdio: ['ignore', 'pipe', 'pipe'] },
+);
+let stdout = '';
+controller.stdout.setEncoding('utf8').on('data', (s) => (stdout += s));
+const exited = new Promise((resolve) => controller.on('close', resolve));
+const lastSent = new Map(); // seq -> time the last agent sent it
+const mergeLatency = [];
+let mergedSeq = 0;
+let listening;
+const ready = new Promise((resolve) => (listening = resolve));
+let errBuf = '';
+controller.stderr.setEncoding('utf8').on('data', (s) => {
+  errBuf += s;
+  let nl = errBuf.indexOf('\n');
+  while (nl >= 0) {
+    const line = errBuf.slice(0, nl);
+    errBuf = errBuf.slice(nl + 1);
+    if (line.includes('listening on')) listening();
+    // A progress line: one merged interval over every agent.
+    if (/ req\/s \(avg /.test(line)) {
+      const sent = lastSent.get(mergedSeq);
+      if (sent !== undefined) mergeLatency.push(performance.now() - sent);
+      mergedSeq++;
+    }
+    nl = errBuf.indexOf('\n');
+  }
+});
+await ready;
+
+let startedAt = 0;
+let cpuAtStart = 0;
+const agents = [];
+for (let a = 0; a < AGENTS; a++) {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}`);
+  const agent = { ws, runId: '', timer: undefined };
+  agents.push(agent);
+  ws.on('open', () =>
+    ws.send(
+      encode('hello', {
+        agentId: `sim-${a}`,
+        name: `sim-${a}`,
+        version: PROTOCOL_VERSION,
+        cores: 1,
+        host: '127.0.0.1',
+      }),
+    ),
+  );
+  ws.on('message', (data) => {
+    const msg = decode(new Uint8Array(data));
+    if (msg.kind === 'heartbeat') ws.send(encode('heartbeat', { sentAtMs: msg.body.sentAtMs }));
+    if (msg.kind === 'plan') agent.runId = msg.body.runId;
+    if (msg.kind === 'start') setTimeout(() => begin(agent, a), msg.body.delayMs);
+  });
+  ws.on('error', () => {});
+}
+
+function begin(agent, index) {
+  if (index === 0) {
+    startedAt = performance.now();
+    cpuAtStart = cpuSeconds(controller.pid);
+  }
+  let seq = 0;
+  const t0 = performance.now();
+  const send = () => {
+    const frame = encode('interval', {
+      runId: agent.runId,
+      seq,
+      startMs: seq * 1000,
+      endMs: (seq + 1) * 1000,
+      histogram: histograms[(index + seq) % histograms.length],
+      statuses: [
+        { status: 200, count: 4990 },
+        { status: 503, count: 10 },
+      ],
+      errors: [],
+      bytesSent: 400_000,
+      bytesReceived: 900_000,
+    });
+    agent.ws.send(frame);
+    lastSent.set(seq, performance.now());
+    seq++;
+    if (seq < SECONDS) agent.timer = setTimeout(send, t0 + (seq + 1) * 1000 - performance.now());
+    else
+      agent.ws.send(
+        encode('finished', { runId: agent.runId, intervals: seq, requests: seq * 5000, durationMs: seq * 1000 }),
+      );
+  };
+  agent.timer = setTimeout(send, 1000);
+}
+
+// Sample the controller's CPU while it runs (its /proc entry is gone once it exits).
+let last = { cpu: 0, at: 0 };
+const sampler = setInterval(() => {
+  if (startedAt === 0) return;
+  try {
+    last = { cpu: cpuSeconds(controller.pid), at: performance.now() };
+  } catch {}
+}, 250);
+const code = await exited;
+clearInterval(sampler);
+const controllerCore = (last.cpu - cpuAtStart) / ((last.at - startedAt) / 1000);
+const wallS = (performance.now() - startedAt) / 1000;
+// The controller has exited; its CPU after the run started is what it used aggregating (its exit is included).
+const result = JSON.parse(stdout);
+for (const a of agents) a.ws.terminate();
+const sorted = [...mergeLatency].sort((x, y) => x - y);
+const out = {
+  agents: AGENTS,
+  seconds: SECONDS,
+  exit: code,
+  requestsMerged: result.requests.total,
+  mergeLatencyMs: {
+    median: Math.round(sorted[Math.floor(sorted.length / 2)] ?? NaN),
+    max: Math.round(sorted.at(-1) ?? NaN),
+  },
+  coreShare: controllerCore,
+  wallS: Math.round(wallS * 10) / 10,
+};
+if (values.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+else {
+  console.log(
+    `controller with ${AGENTS} agents, one Interval per second each, ${SECONDS}s (goals: < 10% of a core, merge < 50 ms)`,
+  );
+  console.log(
+    `  CPU: ${(out.coreShare * 100).toFixed(1)}% of one core; merge latency median ${out.mergeLatencyMs.median} ms, max ${out.mergeLatencyMs.max} ms`,
+  );
+  console.log(
+    `  merged ${out.requestsMerged.toLocaleString('en-US')} requests (expected ${(AGENTS * SECONDS * 5000).toLocaleString('en-US')})`,
+  );
+}

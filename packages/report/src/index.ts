@@ -1,5 +1,6 @@
-// A result in, a rendering out: the end-of-run text table and the JSON result document.
+// A result in, a rendering out: the end-of-run text table, the JSON result document and the HTML page.
 export { bytes, count, duration, millis, rate } from './format.js';
+export { renderHtml } from './html.js';
 export { renderJson } from './json.js';
 export { table } from './table.js';
 export { renderText } from './text.js';

@@ -97,6 +97,16 @@ describe('renderHtml', () => {
     );
   });
 
+  it('renders a run without a single response: no curve, a note instead', () => {
+    const view = viewOf(renderHtml(resultOf((r) => r.recordError('ECONNREFUSED', 0))));
+    const chart = view.charts.find((c) => c.id === 'distribution');
+    assert.deepEqual(chart?.data, [[], []]);
+    assert.equal(chart?.note, 'No response, no latency.');
+    assert.deepEqual(view.tables.find((t) => t.id === 'outcomes')?.rows, [
+      ['error', 'ECONNREFUSED', '1', '100.0%', 'nothing listening at the target'],
+    ]);
+  });
+
   it('draws corrected latency and service time side by side for an open-model run', () => {
     const result = resultOf(
       (r) => {

@@ -1,7 +1,8 @@
-// A result in, a rendering out: the end-of-run text table and the JSON result document.
+// A result in, a rendering out: the end-of-run text table, the JSON result document and the HTML page.
 
 export { type Difference, diffResults, type RankedRun, rankRuns, renderDiff, renderRanking } from './compare.js';
 export { bytes, count, duration, millis, rate } from './format.js';
+export { renderHtml } from './html.js';
 export { renderJson } from './json.js';
 export { type ProgressState, renderProgress } from './progress.js';
 export { table } from './table.js';

@@ -3,7 +3,7 @@ import { bytes, count, duration, millis, rate } from './format.js';
 import { table } from './table.js';
 
 /** What an error kind means, for the few that need saying. */
-const ERROR_HINTS: Record<string, string> = {
+export const ERROR_HINTS: Record<string, string> = {
   ECONNREFUSED: 'nothing listening at the target',
   ECONNRESET: 'connection closed by the other side',
   timeout: 'no complete response within --timeout',

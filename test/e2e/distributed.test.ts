@@ -57,6 +57,37 @@ describe('distributed runs: real controller and agent processes', () => {
     assert.match(out.stderr, /joined: 3\/3/);
   });
 
+  it('thresholds are judged on the merged result of all agents: exit 99 on a failure', async () => {
+    // max is the merged maximum over both agents' histograms, checked against the result's own figure.
+    const ctl = await controller([
+      target.url,
+      '--agents',
+      '2',
+      '-n',
+      '2000',
+      '-c',
+      '4',
+      '--threshold',
+      'p50<30s',
+      '--threshold',
+      'max<1us',
+    ]);
+    const agents = ['t1', 't2'].map((name) => agent(ctl.url, name));
+    const out = await ctl.proc.exited;
+    await Promise.all(agents.map((a) => a.exited));
+    assert.equal(out.code, 99, out.stderr);
+    const result = JSON.parse(out.stdout);
+    assert.equal(result.requests.total, 2000);
+    assert.deepEqual(
+      result.thresholds.map((t: { expr: string; pass: boolean; actual: number }) => [t.expr, t.pass]),
+      [
+        ['p50<30s', true],
+        ['max<1us', false],
+      ],
+    );
+    assert.equal(result.thresholds[1].actual, result.latency.max);
+  });
+
   it('an agent killed with SIGKILL mid-run is flagged lost, and the run still completes', async () => {
     const ctl = await controller([target.url, '--agents', '3', '-d', '4s', '-c', '6']);
     const agents = ['k1', 'k2', 'k3'].map((name) => agent(ctl.url, name));

@@ -83,3 +83,13 @@ export const agentTimeoutFlag = {
     summary: 'An agent that hears nothing from its controller this long stops firing; a silent agent is lost.',
   }),
 };
+
+/** Pass/fail criteria on the merged result (`run`, `controller`, `report`). */
+export const thresholdFlags = {
+  threshold: Flags.string({
+    multiple: true,
+    summary:
+      "Fail (exit 99) unless the merged result meets it, repeatable: 'p99<250ms', 'p99.9<1s', 'mean<50ms', " +
+      "'max<2s', 'error_rate<0.01' (errors and statuses >= 400 over all), 'rps>1000'. A stopped run exits 1.",
+  }),
+};

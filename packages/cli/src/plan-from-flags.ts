@@ -121,21 +121,22 @@ export function describePlan(plan: Plan): Record<string, unknown> {
 
 /**
  * The plan of a command that runs load: from the flags, over the scenario file when `--scenario` names one.
- * `url` is the command line's (or the demo target's); without one, the scenario's.
+ * `url` is the command line's (or the demo target's); without one, the scenario's. Also gives the scenario's
+ * thresholds (the command line's are added to them).
  */
 export async function planFromInput(
   url: string | undefined,
   flags: PlanFlagValues & { scenario?: string | undefined },
   missingUrl = 'missing URL',
-): Promise<Plan> {
+): Promise<{ plan: Plan; thresholds: string[] }> {
   if (flags.scenario === undefined) {
     if (!url) throw new UsageError(missingUrl);
-    return planFromFlags(url, flags);
+    return { plan: planFromFlags(url, flags), thresholds: [] };
   }
   const { loadScenario, scenarioPlanInput } = await import('./scenario.js');
   const scenario = await loadScenario(flags.scenario);
   const target = url ?? scenario.url;
   if (!target) throw new UsageError(`${missingUrl}: give one on the command line or as url: in ${flags.scenario}`);
   const input = scenarioPlanInput(scenario, target, flags);
-  return planFromFlags(target, input.flags, input);
+  return { plan: planFromFlags(target, input.flags, input), thresholds: scenario.thresholds };
 }

@@ -27,11 +27,14 @@ export interface Scenario {
   flags: Partial<PlanFlagValues>;
   headers: Array<[string, string]>;
   requests: ScenarioRequest[];
+  /** Pass/fail criteria, as --threshold takes them. */
+  thresholds: string[];
 }
 
 /** The file as the schema describes it. */
 interface ScenarioFile {
   url?: string;
+  thresholds?: string[];
   headers?: Record<string, string | number | boolean>;
   requests: Array<{
     name: string;
@@ -121,6 +124,7 @@ export async function loadScenario(file: string): Promise<Scenario> {
     flags: loadFlags(scenario.load ?? {}),
     headers: headerPairs(scenario.headers),
     requests,
+    thresholds: scenario.thresholds ?? [],
   };
 }
 
@@ -246,6 +250,7 @@ function formatHint(path: string): string {
   if (/\/url$/.test(path)) return 'must be an http:// or https:// URL';
   if (/\/path$/.test(path)) return 'must start with /';
   if (/\/method$/.test(path)) return 'must be an HTTP method';
+  if (/\/thresholds\/\d+$/.test(path)) return 'must be a threshold like p99<250ms, error_rate<0.01 or rps>1000';
   return 'is not valid';
 }
 

@@ -2,8 +2,10 @@
 
 export { type Difference, diffResults, type RankedRun, rankRuns, renderDiff, renderRanking } from './compare.js';
 export { bytes, count, duration, millis, rate } from './format.js';
+export { renderCsv, renderHgrm, renderHlog } from './formats.js';
 export { renderHtml } from './html.js';
 export { renderJson } from './json.js';
 export { type ProgressState, renderProgress } from './progress.js';
 export { table } from './table.js';
 export { renderText } from './text.js';
+export { actualValue, evaluateThresholds, parseThreshold, type Threshold, ThresholdError } from './thresholds.js';

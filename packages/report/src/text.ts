@@ -134,7 +134,24 @@ export function renderText(result: Result): string {
       ),
     );
   }
+  if (result.thresholds.length > 0) {
+    const failed = result.thresholds.filter((t) => !t.pass).length;
+    out.push('', `  thresholds: ${failed === 0 ? 'all passed' : `${failed} of ${result.thresholds.length} FAILED`}`);
+    out.push(
+      table(
+        result.thresholds.map((t) => [t.pass ? 'pass' : 'FAIL', t.expr, `actual ${formatActual(t.expr, t.actual)}`]),
+        '    ',
+      ),
+    );
+  }
   return `${out.join('\n')}\n`;
+}
+
+/** A threshold's actual figure in its own unit. */
+function formatActual(expr: string, actual: number): string {
+  if (/^error_rate/i.test(expr)) return String(actual);
+  if (/^rps/i.test(expr)) return `${rate(actual)} req/s`;
+  return `${millis(actual)} ms`;
 }
 
 /** `GET http://host/path`, or `scenario: 3 requests on http://host/` */

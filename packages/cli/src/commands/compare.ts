@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Args, Flags } from '@oclif/core';
 import type { ClientName, Plan } from '@volley/engine';
@@ -11,6 +11,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { planFlags } from '../flags.js';
 import { startLocalRun } from '../local-run.js';
 import { planFromFlags } from '../plan-from-flags.js';
+import { readResult } from '../read-result.js';
 import { checkOutputPath } from '../report-output.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -129,24 +130,4 @@ export default class Compare extends VolleyCommand {
 
 function measure(plan: Plan, logger: Logger): Promise<Result> {
   return untilDone(startLocalRun(plan, logger, version));
-}
-
-/** A saved result document, or a one-line error. */
-async function readResult(path: string): Promise<Result> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  let doc: Partial<Result>;
-  try {
-    doc = JSON.parse(text) as Partial<Result>;
-  } catch {
-    throw new UsageError(`${path} is not JSON`);
-  }
-  if (doc?.tool?.name !== 'volley' || doc.schema !== 1 || !Array.isArray(doc.intervals)) {
-    throw new UsageError(`${path} is not a volley result (write one with volley run -o FILE)`);
-  }
-  return doc as Result;
 }

@@ -8,11 +8,12 @@ import type { Result } from '@volley/metrics';
 import { VolleyCommand } from '../base-command.js';
 import { untilDone } from '../conduct.js';
 import { EXIT, UsageError } from '../errors.js';
-import { agentTimeoutFlag, outputFlags, planFlags, urlArg } from '../flags.js';
+import { agentTimeoutFlag, outputFlags, planFlags, thresholdFlags, urlArg } from '../flags.js';
 import { type MetricsServer, startMetricsServer } from '../metrics-server.js';
 import { describePlan, planFromInput } from '../plan-from-flags.js';
 import { Progress } from '../progress.js';
 import { checkOutputPath, emitResult } from '../report-output.js';
+import { applyThresholds, exitCodeFor, parseThresholds } from '../thresholds.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -31,6 +32,7 @@ export default class ControllerCommand extends VolleyCommand {
   static override flags = {
     ...planFlags,
     ...outputFlags,
+    ...thresholdFlags,
     ...agentTimeoutFlag,
     listen: Flags.string({ default: '0.0.0.0:7777', summary: 'Address agents connect to, HOST:PORT.' }),
     agents: Flags.integer({ min: 1, max: 10_000, default: 1, summary: 'Agents to wait for before starting.' }),
@@ -45,7 +47,12 @@ export default class ControllerCommand extends VolleyCommand {
 
   async run(): Promise<Result> {
     const { args, flags } = await this.parse(ControllerCommand);
-    const plan = await planFromInput(args.url, flags, 'missing URL: the target every agent will load');
+    const { plan, thresholds: fromFile } = await planFromInput(
+      args.url,
+      flags,
+      'missing URL: the target every agent will load',
+    );
+    const thresholds = parseThresholds([...fromFile, ...(flags.threshold ?? [])]);
     if (flags.agents > plan.connections) {
       throw new UsageError(`--agents ${flags.agents} needs at least as many connections, got -c ${plan.connections}`);
     }
@@ -91,8 +98,9 @@ export default class ControllerCommand extends VolleyCommand {
       await metrics?.close();
       await controller.close();
     }
+    applyThresholds(result, thresholds);
     await emitResult(result, this.jsonEnabled() ? undefined : flags.format, flags.output);
-    if (result.aborted) process.exitCode = EXIT.failure;
+    process.exitCode = exitCodeFor(result);
     return result;
   }
 }

@@ -6,12 +6,13 @@ import { startTargetProcess, type TargetProcess } from '@volley/target';
 import { VolleyCommand } from '../base-command.js';
 import { untilDone } from '../conduct.js';
 import { EXIT, UsageError } from '../errors.js';
-import { outputFlags, planFlags, urlArg } from '../flags.js';
+import { outputFlags, planFlags, thresholdFlags, urlArg } from '../flags.js';
 import { startLocalRun } from '../local-run.js';
 import { type MetricsServer, startMetricsServer } from '../metrics-server.js';
 import { planFromInput } from '../plan-from-flags.js';
 import { Progress } from '../progress.js';
 import { checkOutputPath, emitResult } from '../report-output.js';
+import { applyThresholds, exitCodeFor, parseThresholds } from '../thresholds.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -31,6 +32,7 @@ export default class Run extends VolleyCommand {
   static override flags = {
     ...planFlags,
     ...outputFlags,
+    ...thresholdFlags,
     demo: Flags.boolean({ summary: 'Start the built-in target on a free port and run against it.' }),
     agents: Flags.integer({
       min: 1,
@@ -47,11 +49,16 @@ export default class Run extends VolleyCommand {
     await checkOutputPath(flags.output);
     // Validate the whole plan before starting anything, the demo target included.
     const missing = 'missing URL (or use --demo to run against the built-in target)';
-    let plan = await planFromInput(args.url ?? (flags.demo ? 'http://127.0.0.1/' : undefined), flags, missing);
+    let { plan, thresholds: fromFile } = await planFromInput(
+      args.url ?? (flags.demo ? 'http://127.0.0.1/' : undefined),
+      flags,
+      missing,
+    );
+    const thresholds = parseThresholds([...fromFile, ...(flags.threshold ?? [])]);
     let target: TargetProcess | undefined;
     if (flags.demo) {
       target = await startTargetProcess({});
-      plan = await planFromInput(target.url, flags);
+      ({ plan } = await planFromInput(target.url, flags));
     }
     if (flags.agents > plan.connections) {
       throw new UsageError(`--agents ${flags.agents} needs at least as many connections, got -c ${plan.connections}`);
@@ -71,8 +78,9 @@ export default class Run extends VolleyCommand {
       await metrics?.close();
       await target?.close();
     }
+    applyThresholds(result, thresholds);
     await emitResult(result, this.jsonEnabled() ? undefined : flags.format, flags.output);
-    if (result.aborted) process.exitCode = EXIT.failure;
+    process.exitCode = exitCodeFor(result);
     return result;
   }
 }

@@ -194,9 +194,22 @@ describe('distributed runs: real controller and agent processes', () => {
     assert.match(ended.stderr, /volley: aborted while waiting for agents/);
   });
 
-  it('volley run --agents 2 runs two agent processes through the same path', async () => {
+  it('volley run --agents 2 runs two agent processes through the same path (each on two threads)', async () => {
     const before = await target.stats();
-    const run = start(['run', target.url, '--agents', '2', '-n', '10000', '-c', '4', '--format', 'json']);
+    const run = start([
+      'run',
+      target.url,
+      '--agents',
+      '2',
+      '--workers',
+      '2',
+      '-n',
+      '10000',
+      '-c',
+      '4',
+      '--format',
+      'json',
+    ]);
     const out = await run.exited;
     assert.equal(out.code, 0, out.stderr);
     const result = JSON.parse(out.stdout);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { availableParallelism, hostname } from 'node:os';
-import { type Plan, type RunHandle, startRun } from '@volley/engine';
+import { type Plan, type RunHandle, startRun, startThreadedRun } from '@volley/engine';
+import type { IntervalData } from '@volley/metrics';
 import { decode, encode, type Kind, MAX_FRAME_BYTES, type Message } from '@volley/protocol';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
@@ -39,6 +40,8 @@ export interface AgentOptions {
   agentTimeoutMs?: number;
   /** Extra CA certificates (PEM) to trust for wss://, e.g. a controller's self-signed certificate. */
   ca?: Buffer | string;
+  /** Engine threads: more than 1 runs the plan's shares on worker threads and merges them here. Default 1. */
+  workers?: number;
 }
 
 /** The controller refused this agent (wrong token, protocol version, ...). */
@@ -215,7 +218,14 @@ export class Agent {
       return;
     }
     this.log.info({ runId }, 'run started');
-    const run = startRun(planned.plan, (interval) => this.send('interval', intervalToWire(runId, interval)));
+    const sink = (interval: IntervalData) => this.send('interval', intervalToWire(runId, interval));
+    const workers = this.options.workers ?? 1;
+    const run =
+      workers > 1
+        ? startThreadedRun(planned.plan, workers, sink, (err, thread) =>
+            this.log.error({ thread, err: err.message }, 'engine thread failed; the others go on'),
+          )
+        : startRun(planned.plan, sink);
     this.run = run;
     run.done.then((stats) => {
       this.send('finished', {

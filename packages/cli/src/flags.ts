@@ -1,5 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { Args, Flags } from '@oclif/core';
 import { CLIENT_NAMES, DEFAULT_CONNECTIONS, DEFAULT_OPEN_CONNECTIONS, MAX_PIPELINING } from '@volley/engine';
+import { UsageError } from './errors.js';
 
 /** The plan flags of every command that runs load (`run`, and later `controller` and `compare`). */
 export const planFlags = {
@@ -93,3 +95,22 @@ export const thresholdFlags = {
       "'max<2s', 'error_rate<0.01' (errors and statuses >= 400 over all), 'rps>1000'. A stopped run exits 1.",
   }),
 };
+
+/** Engine threads of an agent (`run` gives it to its local agents, `agent` to itself). */
+export const workersFlag = {
+  workers: Flags.string({
+    summary:
+      "Engine threads in each agent, each with its share of the load: a number or 'auto' (one per core). Default 1.",
+  }),
+};
+
+/** `--workers`: a whole number from 1 to 256, or `auto` (the cores this machine has). */
+export function parseWorkers(text: string | undefined): number {
+  if (text === undefined) return 1;
+  if (text === 'auto') return availableParallelism();
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 256) {
+    throw new UsageError(`--workers must be a whole number from 1 to 256, or auto, got ${JSON.stringify(text)}`);
+  }
+  return n;
+}

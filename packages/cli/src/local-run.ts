@@ -21,6 +21,7 @@ export function startLocalRun(
   toolVersion: string,
   agents = 1,
   onEvent?: (event: ControllerEvent) => void,
+  workers = 1,
 ): Abortable {
   // A random token keeps other local processes from joining the controller while it waits.
   const token = randomBytes(16).toString('hex');
@@ -43,10 +44,10 @@ export function startLocalRun(
     let agent: Agent | undefined;
     let session: Promise<void> | undefined;
     if (agents === 1) {
-      agent = new Agent({ url, token, name: 'local', logger });
+      agent = new Agent({ url, token, name: 'local', logger, workers });
       session = agent.serve();
     } else {
-      for (let i = 0; i < agents; i++) children.push(spawnAgent(url, token, `local-${i + 1}`, logger.level));
+      for (let i = 0; i < agents; i++) children.push(spawnAgent(url, token, `local-${i + 1}`, logger.level, workers));
     }
     try {
       return await controller.run();
@@ -61,8 +62,20 @@ export function startLocalRun(
 }
 
 /** A local agent process; the token travels in its environment, not on a command line others can read. */
-function spawnAgent(url: string, token: string, name: string, logLevel: string): ChildProcess {
-  return spawn(process.execPath, [BIN, 'agent', '--connect', url, '--name', name, '--once', '--log-level', logLevel], {
+function spawnAgent(url: string, token: string, name: string, logLevel: string, workers: number): ChildProcess {
+  const args = [
+    'agent',
+    '--connect',
+    url,
+    '--name',
+    name,
+    '--once',
+    '--log-level',
+    logLevel,
+    '--workers',
+    `${workers}`,
+  ];
+  return spawn(process.execPath, [BIN, ...args], {
     env: { ...process.env, VOLLEY_TOKEN: token },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -76,6 +76,12 @@ describe('volley run: bad input', () => {
     ],
     ['pipelining with per-request', ['run', url, '-p', '4', '--client', 'per-request'], /pipelining needs pooled/],
     ['HTTP/2 on an http:// URL', ['run', url, '--http2'], /HTTP\/2 needs an https:\/\/ URL/],
+    [
+      'zero workers',
+      ['run', url, '--workers', '0'],
+      /--workers must be a whole number from 1 to 256, or auto, got "0"/,
+    ],
+    ['workers that are not a number', ['run', url, '--workers', 'many'], /--workers must be a whole number/],
   ];
   for (const [what, args, pattern] of cases) {
     it(`rejects ${what} with one line and exit 2`, async () => {
@@ -147,6 +153,20 @@ describe('volley run against a real target', () => {
     assert.match(out.stdout, /open model/);
     assert.match(out.stdout, /latency from the intended send time/);
     assert.match(out.stdout, /service time, from the actual send/);
+  });
+
+  it('runs the engine on two threads with --workers 2: exact count, one merged interval per second', async () => {
+    const before = target.stats().requests;
+    const out = await volley('run', target.url, '--workers', '2', '-n', '2000', '-c', '4', '-q', '--format', 'json');
+    assert.equal(out.code, 0, out.stderr);
+    const doc = JSON.parse(out.stdout);
+    assert.equal(doc.requests.total, 2000);
+    assert.equal(target.stats().requests - before, 2000);
+    assert.equal(doc.latency.count, 2000);
+    assert.deepEqual(
+      doc.intervals.map((i: { t: number }) => i.t),
+      doc.intervals.map((_: unknown, k: number) => k),
+    );
   });
 
   it('completes against an unreachable host and counts the errors (not an input error)', async () => {

@@ -4,7 +4,7 @@ import { Agent, AgentRejectedError } from '@volley/agent';
 import { parseDuration } from '@volley/engine';
 import { VolleyCommand } from '../base-command.js';
 import { UsageError } from '../errors.js';
-import { agentTimeoutFlag } from '../flags.js';
+import { agentTimeoutFlag, parseWorkers, workersFlag } from '../flags.js';
 
 export default class AgentCommand extends VolleyCommand {
   static override summary = 'Join a controller and run its share of every load test it starts.';
@@ -23,6 +23,7 @@ export default class AgentCommand extends VolleyCommand {
     name: Flags.string({ summary: 'Name in reports (default: host name).' }),
     ca: Flags.string({ summary: 'Also trust this CA certificate (PEM) for wss://.' }),
     once: Flags.boolean({ summary: 'Exit after one run instead of waiting for the next.' }),
+    ...workersFlag,
   };
 
   async run(): Promise<void> {
@@ -35,8 +36,10 @@ export default class AgentCommand extends VolleyCommand {
           throw new UsageError(`cannot read ${flags.ca}: ${err.code ?? err.message}`);
         })
       : undefined;
+    const workers = parseWorkers(flags.workers);
     const agent = new Agent({
       url: flags.connect,
+      workers,
       logger: this.createLogger(flags['log-level']),
       agentTimeoutMs: parseDuration(flags['agent-timeout']),
       ...(flags.token ? { token: flags.token } : {}),

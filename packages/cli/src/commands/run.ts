@@ -6,7 +6,7 @@ import { startTargetProcess, type TargetProcess } from '@volley/target';
 import { VolleyCommand } from '../base-command.js';
 import { untilDone } from '../conduct.js';
 import { EXIT, UsageError } from '../errors.js';
-import { outputFlags, planFlags, thresholdFlags, urlArg } from '../flags.js';
+import { outputFlags, parseWorkers, planFlags, thresholdFlags, urlArg, workersFlag } from '../flags.js';
 import { startLocalRun } from '../local-run.js';
 import { type MetricsServer, startMetricsServer } from '../metrics-server.js';
 import { planFromInput } from '../plan-from-flags.js';
@@ -33,6 +33,7 @@ export default class Run extends VolleyCommand {
     ...planFlags,
     ...outputFlags,
     ...thresholdFlags,
+    ...workersFlag,
     demo: Flags.boolean({ summary: 'Start the built-in target on a free port and run against it.' }),
     agents: Flags.integer({
       min: 1,
@@ -55,6 +56,7 @@ export default class Run extends VolleyCommand {
       missing,
     );
     const thresholds = parseThresholds([...fromFile, ...(flags.threshold ?? [])]);
+    const workers = parseWorkers(flags.workers);
     let target: TargetProcess | undefined;
     if (flags.demo) {
       target = await startTargetProcess({});
@@ -72,7 +74,7 @@ export default class Run extends VolleyCommand {
         progress.listener(event);
         metrics?.listener(event);
       };
-      result = await untilDone(startLocalRun(plan, logger, version, flags.agents, onEvent));
+      result = await untilDone(startLocalRun(plan, logger, version, flags.agents, onEvent, workers));
     } finally {
       progress.clear();
       await metrics?.close();

@@ -1,0 +1,37 @@
+// One engine thread of a multi-threaded agent: runs its share of the plan and posts each interval to the main
+// thread, which merges them. Nothing here prints or talks to the controller.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Plan } from '../plan.js';
+import { startRun } from '../run.js';
+import type { FromWorker, ToWorker } from './messages.js';
+
+const port = parentPort;
+if (!port) throw new Error('worker.ts runs as a worker thread');
+const { plan, index } = workerData as { plan: Plan; index: number };
+const post = (message: FromWorker): void => port.postMessage(message);
+
+let handle: ReturnType<typeof startRun> | undefined;
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'start') {
+    handle = startRun(plan, (interval) => post({ type: 'interval', interval }));
+    handle.done.then((stats) => {
+      post({ type: 'done', stats });
+      port.close();
+    });
+    // Test hook: a thread that dies mid-run, to prove the others finish without it.
+    if (process.env.VOLLEY_TEST_CRASH_WORKER === String(index)) {
+      setTimeout(() => {
+        throw new Error(`worker ${index} crashed on purpose (VOLLEY_TEST_CRASH_WORKER)`);
+      }, 300);
+    }
+  } else if (message.type === 'abort') {
+    if (handle) {
+      handle.abort();
+    } else {
+      // Stopped before it started: nothing was sent, nothing to wait for.
+      post({ type: 'done', stats: { durationMs: 0, requests: 0, intervals: 0, aborted: true } });
+      port.close();
+    }
+  }
+});
+post({ type: 'ready' });

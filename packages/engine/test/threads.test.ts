@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { decodeHistogram, type IntervalData, sumCounts } from '@volley/metrics';
+import { startTarget, type Target } from '@volley/target';
+import { type PlanInput, resolvePlan, splitPlan, startThreadedRun, usableWorkers } from '../src/index.js';
+
+async function run(input: PlanInput, workers: number, abortAfterMs?: number) {
+  const intervals: IntervalData[] = [];
+  const errors: string[] = [];
+  const handle = startThreadedRun(
+    resolvePlan(input),
+    workers,
+    (i) => intervals.push(i),
+    (err) => errors.push(err.message),
+  );
+  // Threads take a moment to load (longer from sources under tsx): count from when they start.
+  if (abortAfterMs !== undefined) handle.started.then(() => setTimeout(() => handle.abort(), abortAfterMs));
+  const stats = await handle.done;
+  let responses = 0;
+  let total = 0;
+  let histogram = 0;
+  for (const i of intervals) {
+    responses += sumCounts(i.byStatus);
+    total += sumCounts(i.byStatus) + sumCounts(i.byError);
+    histogram += decodeHistogram(i.histogram).totalCount;
+  }
+  return { stats, intervals, responses, total, histogram, errors };
+}
+
+describe('splitPlan among threads', () => {
+  it('shares connections and requests exactly, divides a rate, and shares connection stages', () => {
+    const closed = splitPlan(resolvePlan({ url: 'http://x/', connections: 5, requests: 7 }), 2);
+    assert.deepEqual(
+      closed.map((p) => [p.connections, p.requests]),
+      [
+        [3, 4],
+        [2, 3],
+      ],
+    );
+    const open = splitPlan(resolvePlan({ url: 'http://x/', rate: 900, durationMs: 1000, connections: 10 }), 3);
+    assert.deepEqual(
+      open.map((p) => [p.rate, p.connections, p.durationMs]),
+      [
+        [300, 4, 1000],
+        [300, 3, 1000],
+        [300, 3, 1000],
+      ],
+    );
+    const staged = splitPlan(resolvePlan({ url: 'http://x/', stages: [{ durationMs: 1000, target: 5 }] }), 2);
+    assert.deepEqual(
+      staged.map((p) => p.stages.map((s) => s.target)),
+      [[3], [2]],
+    );
+  });
+
+  it('never uses more threads than connections, or than requests', () => {
+    assert.equal(usableWorkers(resolvePlan({ url: 'http://x/', connections: 2 }), 8), 2);
+    assert.equal(usableWorkers(resolvePlan({ url: 'http://x/', connections: 50, requests: 3 }), 8), 3);
+    assert.equal(usableWorkers(resolvePlan({ url: 'http://x/', connections: 50 }), 0), 1);
+  });
+});
+
+describe('engine threads against a real loopback target', () => {
+  let target: Target;
+  before(async () => {
+    target = await startTarget({ bodySize: 100 });
+  });
+  after(() => target.close());
+
+  it('two threads send exactly the requested count, merged into one interval per second', async () => {
+    const seen = target.stats().requests;
+    const r = await run({ url: target.url, requests: 6000, connections: 4 }, 2);
+    assert.equal(target.stats().requests - seen, 6000);
+    assert.equal(r.total, 6000);
+    assert.equal(r.histogram, r.responses, 'every response has a latency');
+    assert.equal(r.stats.requests, 6000);
+    assert.deepEqual(
+      r.intervals.map((i) => i.seq),
+      r.intervals.map((_, k) => k),
+      'one merged interval per seq, in order',
+    );
+    assert.deepEqual(r.errors, []);
+  });
+
+  it('a timed run on two threads reports one merged interval per second', async () => {
+    const r = await run({ url: target.url, durationMs: 2000, connections: 4, intervalMs: 500 }, 2);
+    assert.equal(r.intervals.length, 4);
+    assert.ok(r.responses > 0);
+    assert.equal(r.histogram, r.responses);
+  });
+
+  it('abort stops every thread; what was measured is kept', async () => {
+    const r = await run({ url: target.url, durationMs: 30_000, connections: 4 }, 2, 700);
+    assert.equal(r.stats.aborted, true);
+    assert.ok(r.stats.durationMs < 5000, `stopped after ${r.stats.durationMs} ms`);
+    assert.ok(r.responses > 0);
+  });
+
+  it('a thread that crashes does not hang the run: the other finishes and its figures are kept', async () => {
+    process.env.VOLLEY_TEST_CRASH_WORKER = '1';
+    try {
+      const r = await run({ url: target.url, durationMs: 1500, connections: 4 }, 2);
+      assert.match(r.errors.join('\n'), /worker 1 crashed on purpose/);
+      assert.equal(r.stats.aborted, true, 'a run that lost a thread is marked incomplete');
+      assert.ok(r.responses > 0);
+      assert.ok(r.intervals.length >= 2, `${r.intervals.length} intervals`);
+    } finally {
+      delete process.env.VOLLEY_TEST_CRASH_WORKER;
+    }
+  });
+});
+
+describe('open model on two threads', () => {
+  let url: string;
+  const arrivals: number[] = [];
+  const server = createServer((req, res) => {
+    arrivals.push(performance.now());
+    req.resume();
+    res.end('ok');
+  });
+  before(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  after(() => server.close());
+
+  it('holds the asked rate in all, within 2% at the server', async () => {
+    const r = await run({ url, rate: 1000, durationMs: 3000, connections: 20 }, 2);
+    assert.ok(Math.abs(arrivals.length - 3000) <= 60, `server saw ${arrivals.length}, asked for 3,000`);
+    assert.equal(r.responses, arrivals.length);
+    assert.ok(
+      r.intervals.every((i) => i.serviceHistogram !== undefined),
+      'service time merged too',
+    );
+  });
+});

@@ -3,7 +3,12 @@
 // Tools alternate (ABAB..., the order flipped every round) so drift in a noisy machine hits every tool alike; the
 // figure that counts is the ratio within one run, not the absolute req/s.
 //
-//   node bench/run.mjs [--rounds 5] [--duration 5] [--connections 50]
+//   node bench/run.mjs [--rounds 5] [--duration 5] [--connections 50] [--quick]
+//
+// After the throughput table it runs the other goals' benches, each a script of its own in this folder:
+// start-up time (startup.mjs), per-request strategy vs a bare loop (per-request.mjs), the highest rate held with
+// one and two threads (rate.mjs), and a controller aggregating 200 agents (controller-scale.mjs).
+// --quick only checks that everything runs (one short round each, figures meaningless): what CI can afford.
 //
 // Peers: autocannon (a dev dependency) always; wrk if installed. Targets: the built-in target in its own
 // process always; nginx too if installed (a target that is not itself the bottleneck).
@@ -21,8 +26,10 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     duration: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
+    quick: { type: 'boolean' },
   },
 });
+if (values.quick) Object.assign(values, { rounds: '1', duration: '1' });
 const ROUNDS = Number(values.rounds);
 const SECONDS = Number(values.duration);
 const CONNECTIONS = Number(values.connections);
@@ -179,3 +186,22 @@ if (has('nginx')) {
   console.log('\n(nginx not installed: skipped the nginx target)');
 }
 if (!has('wrk')) console.log('(wrk not installed: skipped)');
+
+/** The other goals, each its own script, in a child process so each starts clean. */
+const QUICK = values.quick;
+const others = [
+  ['startup.mjs', QUICK ? ['--runs', '1'] : []],
+  ['per-request.mjs', QUICK ? ['--rounds', '1', '--requests', '200'] : []],
+  ['rate.mjs', QUICK ? ['--seconds', '1', '--rates', '500', '--workers', '1,2'] : []],
+  ['controller-scale.mjs', QUICK ? ['--agents', '10', '--seconds', '2'] : []],
+];
+for (const [script, args] of others) {
+  console.log('');
+  const path = join(dirname(new URL(import.meta.url).pathname), script);
+  const out = await new Promise((resolve, reject) => {
+    execFile(process.execPath, [path, ...args], { maxBuffer: 16 << 20, timeout: 600_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${script} failed: ${stderr || err.message}`)) : resolve(stdout),
+    );
+  });
+  process.stdout.write(out);
+}

@@ -31,6 +31,7 @@ interface OpenInterval {
   histogram: Histogram;
   byStatus: Record<string, number>;
   byError: Record<string, number>;
+  late: number;
   reporters: Set<string>;
 }
 
@@ -125,6 +126,7 @@ export class RunAggregate {
           histogram: createTotalHistogram(),
           byStatus: {},
           byError: {},
+          late: 0,
           reporters: new Set(),
         };
         this.open.set(interval.seq, slot);
@@ -134,6 +136,7 @@ export class RunAggregate {
       slot.endMs = Math.max(slot.endMs, interval.endMs);
       addCounts(slot.byStatus, interval.byStatus);
       addCounts(slot.byError, interval.byError);
+      slot.late += interval.late ?? 0;
       slot.reporters.add(agentId);
     } finally {
       h.destroy();
@@ -205,6 +208,7 @@ export class RunAggregate {
       p99: s.p99,
       max: s.max,
       histogram: s.histogram,
+      ...(slot.late > 0 ? { late: slot.late } : {}),
     };
     this.closed.push(summary);
     this.total.add(slot.histogram);

@@ -17,6 +17,8 @@ export interface IntervalSummary {
   max: number;
   /** HdrHistogram compressed base64 of this interval's latencies (microseconds, all agents merged). */
   histogram: string;
+  /** Open model: requests sent in this interval more than 10 ms after their intended time (absent when 0). */
+  late?: number;
 }
 
 /** One agent's share of the run. */

@@ -1,39 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { startTarget, type Target } from '@volley/target';
-
-const BIN = fileURLToPath(new URL('../bin/run.js', import.meta.url));
-
-interface Exit {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real `volley` binary in a child process, bounded in time. */
-function volley(...args: string[]): Promise<Exit> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** A port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { type Exit, freePort, volley } from './bin.js';
 
 function assertOneLineUsageError(out: Exit, pattern: RegExp): void {
   assert.equal(out.code, 2, `exit code (stderr: ${out.stderr})`);
@@ -170,7 +141,7 @@ describe('volley run against a real target', () => {
   });
 
   it('completes against an unreachable host and counts the errors (not an input error)', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const out = await volley('run', `http://127.0.0.1:${port}/`, '-n', '40', '-c', '4', '--format', 'json');
     assert.equal(out.code, 0, out.stderr);
     const doc = JSON.parse(out.stdout);

@@ -1,20 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { IntervalSummary } from '@volley/metrics';
 import { startTarget, type Target } from '@volley/target';
 import { Progress } from '../src/progress.js';
-
-const BIN = fileURLToPath(new URL('../bin/run.js', import.meta.url));
-
-function volley(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+import { volley } from './bin.js';
 
 describe('live progress', () => {
   let target: Target;

@@ -1,31 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
+import { volley } from './bin.js';
 
-const BIN = fileURLToPath(new URL('../bin/run.js', import.meta.url));
 const SCHEMA = new URL('../schema/scenario.schema.json', import.meta.url);
-
-interface Exit {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function volley(...args: string[]): Promise<Exit> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** A loopback server that counts requests by method and path and keeps the last body of each. */
 function countingServer() {

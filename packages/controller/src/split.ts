@@ -1,3 +1,4 @@
+import { shares } from '@volley/engine';
 import type { PlanFields } from '@volley/protocol';
 
 /** A plan that cannot be shared among the agents. */
@@ -5,12 +6,8 @@ export class SplitError extends Error {
   readonly code = 'UNSPLITTABLE_PLAN';
 }
 
-/** Divides `total` into `n` whole shares that add up to it exactly; the first `total % n` get one more. */
-export function shares(total: number, n: number): number[] {
-  const base = Math.floor(total / n);
-  const extra = total % n;
-  return Array.from({ length: n }, (_, i) => base + (i < extra ? 1 : 0));
-}
+// One rule for dividing whole numbers, among agents here and among threads in the engine.
+export { shares } from '@volley/engine';
 
 /**
  * Gives each of `n` agents its share of the plan: connections and request counts are divided so the totals equal

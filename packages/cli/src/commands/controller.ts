@@ -7,7 +7,7 @@ import { parseDuration } from '@volley/engine';
 import type { Result } from '@volley/metrics';
 import { VolleyCommand } from '../base-command.js';
 import { untilDone } from '../conduct.js';
-import { EXIT, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { agentTimeoutFlag, outputFlags, planFlags, thresholdFlags, urlArg } from '../flags.js';
 import { type MetricsServer, startMetricsServer } from '../metrics-server.js';
 import { describePlan, planFromInput } from '../plan-from-flags.js';

@@ -5,7 +5,7 @@ import type { Result } from '@volley/metrics';
 import { startTargetProcess, type TargetProcess } from '@volley/target';
 import { VolleyCommand } from '../base-command.js';
 import { untilDone } from '../conduct.js';
-import { EXIT, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { outputFlags, parseWorkers, planFlags, thresholdFlags, urlArg, workersFlag } from '../flags.js';
 import { startLocalRun } from '../local-run.js';
 import { type MetricsServer, startMetricsServer } from '../metrics-server.js';

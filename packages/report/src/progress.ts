@@ -23,7 +23,8 @@ export function renderProgress(state: ProgressState): string {
   const where =
     state.requests > 0
       ? `${count(total.requests)}/${count(state.requests)} requests`
-      : `${duration(total.elapsedMs)}/${duration(state.durationMs)}`;
+      : // The last interval ends when the last request does, a hair past the duration: show the planned end.
+        `${duration(Math.min(total.elapsedMs, state.durationMs))}/${duration(state.durationMs)}`;
   const latency =
     interval.requests > interval.errors
       ? `p50 ${millis(interval.p50)}  p99 ${millis(interval.p99)} ms`

@@ -8,13 +8,11 @@
 //   node bench/controller-scale.mjs [--agents 200] [--seconds 10] [--json]
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createIntervalHistogram, encodeHistogram } from '@volley/metrics';
 import { decode, encode, PROTOCOL_VERSION } from '@volley/protocol';
 import WebSocket from 'ws';
+import { freePort, VOLLEY } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -25,17 +23,7 @@ const { values } = parseArgs({
 });
 const AGENTS = Number(values.agents);
 const SECONDS = Number(values.seconds);
-const require = createRequire(import.meta.url);
-const VOLLEY = join(dirname(require.resolve('@volley/cli/package.json')), 'bin', 'run.js');
 const CLOCK_TICK = 100; // USER_HZ on Linux
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** CPU seconds a process has used so far (utime + stime). */
 function cpuSeconds(pid) {

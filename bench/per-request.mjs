@@ -6,9 +6,9 @@
 //   node bench/per-request.mjs [--rounds 5] [--requests 20000] [--connections 20] [--json]
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTargetProcess } from '@volley/target';
+import { median, VOLLEY } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -22,7 +22,6 @@ const ROUNDS = Number(values.rounds);
 const REQUESTS = Number(values.requests);
 const CONNECTIONS = Number(values.connections);
 const require = createRequire(import.meta.url);
-const VOLLEY = join(dirname(require.resolve('@volley/cli/package.json')), 'bin', 'run.js');
 // The undici the engine uses (hoisted to the root node_modules).
 const UNDICI = require.resolve('undici');
 
@@ -87,7 +86,6 @@ try {
 } finally {
   await target.close();
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const bare = median(rates['bare undici Client per request']);
 const volley = median(rates['volley --client per-request']);
 const out = {

@@ -7,10 +7,9 @@
 //
 //   node bench/rate.mjs [--seconds 3] [--rates 2000,4000,...] [--workers 1,2] [--json]
 import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTargetProcess } from '@volley/target';
+import { VOLLEY } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -24,8 +23,6 @@ const { values } = parseArgs({
 const SECONDS = Number(values.seconds);
 const RATES = values.rates.split(',').map(Number);
 const WORKERS = values.workers.split(',').map(Number);
-const require = createRequire(import.meta.url);
-const VOLLEY = join(dirname(require.resolve('@volley/cli/package.json')), 'bin', 'run.js');
 
 function volley(args) {
   return new Promise((resolve, reject) => {

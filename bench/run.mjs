@@ -15,11 +15,11 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTargetProcess } from '@volley/target';
+import { freePort, median, VOLLEY } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -34,7 +34,6 @@ const ROUNDS = Number(values.rounds);
 const SECONDS = Number(values.duration);
 const CONNECTIONS = Number(values.connections);
 const require = createRequire(import.meta.url);
-const VOLLEY = join(dirname(require.resolve('@volley/cli/package.json')), 'bin', 'run.js');
 const AUTOCANNON = join(dirname(require.resolve('autocannon/package.json')), 'autocannon.js');
 
 /**
@@ -99,14 +98,6 @@ if (has('wrk')) {
   });
 }
 
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** nginx answering 200 "ok" from memory on loopback, with one worker (these machines have two cores). */
 async function startNginx() {
   const dir = mkdtempSync(join(tmpdir(), 'volley-bench-nginx-'));
@@ -152,7 +143,6 @@ async function bench(target) {
     }
     console.log(`  round ${round + 1}: ${line.join(', ')}`);
   }
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const volley = median(rates.volley);
   const volleyCpu = median(cpu.volley);
   console.log('  medians (req/s: higher is better; CPU per request, process start-up included: lower is better)');

@@ -7,11 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { median, VOLLEY } from './lib.mjs';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, json: { type: 'boolean' } } });
 const RUNS = Number(values.runs);
 const require = createRequire(import.meta.url);
-const VOLLEY = join(dirname(require.resolve('@volley/cli/package.json')), 'bin', 'run.js');
 const AUTOCANNON = join(dirname(require.resolve('autocannon/package.json')), 'autocannon.js');
 
 const cases = [
@@ -30,7 +30,6 @@ for (let r = 0; r < RUNS; r++) {
     if (out.status !== 0) throw new Error(`${c.name} failed: ${out.stderr}`);
   }
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = cases.map((c, i) => ({ name: c.name, medianMs: Math.round(median(times[i])) }));
 if (values.json) {
   process.stdout.write(`${JSON.stringify(rows)}\n`);

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createTotalHistogram, RESULT_SCHEMA, Recorder, type Result, RunAggregate } from '@volley/metrics';
+import { createTotalHistogram } from '@volley/metrics';
 import { distribution } from '../src/distribution.js';
 import type { HtmlView } from '../src/html-view.js';
 import { renderHtml } from '../src/index.js';
+import { resultOf } from './result-of.js';
 
 /** Equal to HdrHistogram's precision: three significant digits. */
 function near(actual: number | null | undefined, expected: number, what: string): void {
@@ -11,33 +12,6 @@ function near(actual: number | null | undefined, expected: number, what: string)
 }
 
 const HOSTILE = '</script><img src=x onerror=alert(1)>';
-
-/** A result built the way the controller builds one: real recorders, merged by a real aggregate. */
-function resultOf(record: (r: Recorder) => void, plan: Record<string, unknown> = {}): Result {
-  const agg = new RunAggregate();
-  agg.join({ id: 'a', name: 'local', host: 'h' });
-  const rec = new Recorder();
-  record(rec);
-  agg.add('a', rec.snapshot(0, 0, 1000));
-  const merged = agg.merge();
-  return {
-    schema: RESULT_SCHEMA,
-    tool: { name: 'volley', version: '9.9.9' },
-    plan: { url: 'http://127.0.0.1:8080/', method: 'GET', connections: 4, client: 'pooled', durationMs: 1000, ...plan },
-    startedAt: new Date(0).toISOString(),
-    endedAt: new Date(1000).toISOString(),
-    durationMs: 1000,
-    aborted: false,
-    requests: merged.requests,
-    throughput: { target: plan.model === 'open' ? 1000 : null, achieved: merged.requests.total, late: merged.late },
-    latency: merged.latency,
-    serviceTime: merged.serviceTime,
-    bytes: merged.bytes,
-    agents: merged.agents,
-    intervals: merged.intervals,
-    thresholds: [],
-  };
-}
 
 /** The view the page's script draws, read back from its JSON block the way the page reads it. */
 function viewOf(html: string): HtmlView {

@@ -1,35 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RESULT_SCHEMA, Recorder, type Result, RunAggregate } from '@volley/metrics';
 import { bytes, duration, millis, renderJson, renderText } from '../src/index.js';
-
-/** A result built the way the controller builds one: real recorders, merged by a real aggregate. */
-function resultOf(record: (r: Recorder) => void, extra: Partial<Result> = {}): Result {
-  const agg = new RunAggregate();
-  agg.join({ id: 'a', name: 'local', host: 'h' });
-  const rec = new Recorder();
-  record(rec);
-  agg.add('a', rec.snapshot(0, 0, 1000));
-  const merged = agg.merge();
-  return {
-    schema: RESULT_SCHEMA,
-    tool: { name: 'volley', version: '9.9.9' },
-    plan: { url: 'http://127.0.0.1:8080/', method: 'GET', connections: 4, client: 'pooled', durationMs: 1000 },
-    startedAt: new Date(0).toISOString(),
-    endedAt: new Date(1000).toISOString(),
-    durationMs: 1000,
-    aborted: false,
-    requests: merged.requests,
-    throughput: { target: null, achieved: merged.requests.total, late: 0 },
-    latency: merged.latency,
-    serviceTime: null,
-    bytes: merged.bytes,
-    agents: merged.agents,
-    intervals: merged.intervals,
-    thresholds: [],
-    ...extra,
-  };
-}
+import { resultOf } from './result-of.js';
 
 describe('renderText', () => {
   it('prints counts, statuses, errors with hints and the percentile table', () => {
@@ -57,7 +29,7 @@ describe('renderText', () => {
   });
 
   it('marks a stopped run', () => {
-    const text = renderText(resultOf((r) => r.recordResponse(200, 100, 1, 1), { aborted: true }));
+    const text = renderText(resultOf((r) => r.recordResponse(200, 100, 1, 1), {}, { aborted: true }));
     assert.match(text, /run stopped early/);
   });
 

@@ -1,4 +1,4 @@
-import { createTotalHistogram, decodeHistogram, type Histogram } from './histogram.js';
+import { createTotalHistogram, type EncodedHistogram, type Histogram, readEncodedHistogram } from './histogram.js';
 import { addCounts, type EndpointInterval, type IntervalData, sumCounts } from './interval.js';
 import type { AgentSummary, IntervalSummary, RequestCounts } from './result.js';
 
@@ -93,54 +93,53 @@ export class RunAggregate {
     this.closeComplete();
   }
 
-  /** Adds one agent's interval. Throws if the histogram bytes do not decode. */
+  /** Adds one agent's interval. Throws, having changed nothing, if any histogram bytes do not decode. */
   add(agentId: string, interval: IntervalData): void {
     const agent = this.agents.get(agentId);
     if (!agent) throw new Error(`interval from unknown agent ${agentId}`);
-    const h = decodeHistogram(interval.histogram);
-    try {
-      const errors = sumCounts(interval.byError);
-      agent.histogram.add(h);
-      agent.requests += sumCounts(interval.byStatus) + errors;
-      agent.errors += errors;
-      // The run's total is added from each merged interval as it closes: one add per interval, not per agent.
-      addCounts(this.byStatus, interval.byStatus);
-      addCounts(this.byError, interval.byError);
-      this.bytesSent += interval.bytesSent;
-      this.bytesReceived += interval.bytesReceived;
-      this.late += interval.late ?? 0;
-      for (const e of interval.endpoints ?? []) this.addEndpoint(e);
-      if (interval.serviceHistogram && interval.serviceHistogram.byteLength > 0) {
-        const service = decodeHistogram(interval.serviceHistogram);
-        this.service ??= createTotalHistogram();
-        this.service.add(service);
-        service.destroy();
-      }
+    // Every histogram is read before anything is added, so a bad one leaves the aggregate as it was.
+    const h = readEncodedHistogram(interval.histogram);
+    const service =
+      interval.serviceHistogram && interval.serviceHistogram.byteLength > 0
+        ? readEncodedHistogram(interval.serviceHistogram)
+        : undefined;
+    const endpoints = (interval.endpoints ?? []).map((e) => ({ e, h: readEncodedHistogram(e.histogram) }));
 
-      let slot = this.open.get(interval.seq);
-      if (!slot) {
-        slot = {
-          seq: interval.seq,
-          startMs: interval.startMs,
-          endMs: interval.endMs,
-          histogram: createTotalHistogram(),
-          byStatus: {},
-          byError: {},
-          late: 0,
-          reporters: new Set(),
-        };
-        this.open.set(interval.seq, slot);
-      }
-      slot.histogram.add(h);
-      slot.startMs = Math.min(slot.startMs, interval.startMs);
-      slot.endMs = Math.max(slot.endMs, interval.endMs);
-      addCounts(slot.byStatus, interval.byStatus);
-      addCounts(slot.byError, interval.byError);
-      slot.late += interval.late ?? 0;
-      slot.reporters.add(agentId);
-    } finally {
-      h.destroy();
+    let slot = this.open.get(interval.seq);
+    if (!slot) {
+      slot = {
+        seq: interval.seq,
+        startMs: interval.startMs,
+        endMs: interval.endMs,
+        histogram: createTotalHistogram(),
+        byStatus: {},
+        byError: {},
+        late: 0,
+        reporters: new Set(),
+      };
+      this.open.set(interval.seq, slot);
     }
+    // The run's total is added from each merged interval as it closes: one add per interval, not per agent.
+    h.addTo([agent.histogram, slot.histogram]);
+    const errors = sumCounts(interval.byError);
+    agent.requests += sumCounts(interval.byStatus) + errors;
+    agent.errors += errors;
+    addCounts(this.byStatus, interval.byStatus);
+    addCounts(this.byError, interval.byError);
+    this.bytesSent += interval.bytesSent;
+    this.bytesReceived += interval.bytesReceived;
+    this.late += interval.late ?? 0;
+    for (const { e, h } of endpoints) this.addEndpoint(e, h);
+    if (service) {
+      this.service ??= createTotalHistogram();
+      service.addTo([this.service]);
+    }
+    slot.startMs = Math.min(slot.startMs, interval.startMs);
+    slot.endMs = Math.max(slot.endMs, interval.endMs);
+    addCounts(slot.byStatus, interval.byStatus);
+    addCounts(slot.byError, interval.byError);
+    slot.late += interval.late ?? 0;
+    slot.reporters.add(agentId);
     this.closeComplete();
   }
 
@@ -168,15 +167,13 @@ export class RunAggregate {
     };
   }
 
-  private addEndpoint(e: EndpointInterval): void {
+  private addEndpoint(e: EndpointInterval, h: EncodedHistogram): void {
     let totals = this.endpoints.get(e.name);
     if (!totals) {
       totals = { histogram: createTotalHistogram(), byStatus: {}, byError: {} };
       this.endpoints.set(e.name, totals);
     }
-    const h = decodeHistogram(e.histogram);
-    totals.histogram.add(h);
-    h.destroy();
+    h.addTo([totals.histogram]);
     addCounts(totals.byStatus, e.byStatus);
     addCounts(totals.byError, e.byError);
   }

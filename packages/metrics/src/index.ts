@@ -5,9 +5,12 @@ export {
   createTotalHistogram,
   decodeHistogram,
   decodeHistogramBase64,
+  type EncodedHistogram,
   encodeHistogram,
   encodeHistogramBase64,
   type Histogram,
+  meanAndStdDeviation,
+  readEncodedHistogram,
   SIGNIFICANT_DIGITS,
 } from './histogram.js';
 export { addCounts, type EndpointInterval, type IntervalData, sumCounts } from './interval.js';

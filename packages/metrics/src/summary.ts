@@ -1,4 +1,4 @@
-import { encodeHistogramBase64, type Histogram } from './histogram.js';
+import { encodeHistogramBase64, type Histogram, meanAndStdDeviation } from './histogram.js';
 
 /** Latency figures in milliseconds (floats), from a histogram of microseconds. */
 export interface LatencySummary {
@@ -23,11 +23,12 @@ const ms = (us: number): number => Math.round(us) / 1000;
 /** Summarises a histogram of microseconds; an empty histogram gives zeros, not sentinels. */
 export function summarize(h: Histogram): LatencySummary {
   const empty = h.totalCount === 0;
+  const { mean, stdDeviation } = meanAndStdDeviation(h);
   return {
     count: h.totalCount,
     min: empty ? 0 : ms(h.minNonZeroValue),
-    mean: empty ? 0 : Math.round(h.mean) / 1000,
-    stdev: empty ? 0 : Math.round(h.stdDeviation) / 1000,
+    mean: empty ? 0 : Math.round(mean) / 1000,
+    stdev: empty ? 0 : Math.round(stdDeviation) / 1000,
     max: empty ? 0 : ms(h.maxValue),
     p50: ms(h.getValueAtPercentile(50)),
     p75: ms(h.getValueAtPercentile(75)),

@@ -4,11 +4,11 @@ import { Worker } from 'node:worker_threads';
 import {
   addCounts,
   createIntervalHistogram,
-  decodeHistogram,
   type EndpointInterval,
   encodeHistogram,
   type Histogram,
   type IntervalData,
+  readEncodedHistogram,
 } from '@volley/metrics';
 import type { IntervalSink, RunHandle, RunStats } from '../model-run.js';
 import type { Plan } from '../plan.js';
@@ -223,9 +223,7 @@ export class ThreadedRun implements RunHandle {
 }
 
 function addInto(into: Histogram, bytes: Uint8Array): void {
-  const h = decodeHistogram(bytes);
-  into.add(h);
-  h.destroy();
+  readEncodedHistogram(bytes).addTo([into]);
 }
 
 /** Starts a run on `workers` threads (at most one per connection); intervals reach `sink` merged. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { availableParallelism, hostname } from 'node:os';
-import { type Plan, type RunHandle, startRun, startThreadedRun } from '@volley/engine';
+import { type Plan, type PreparedRun, prepareRun, prepareThreadedRun, type RunHandle } from '@volley/engine';
 import type { IntervalData } from '@volley/metrics';
 import { decode, encode, type Kind, MAX_FRAME_BYTES, type Message } from '@volley/protocol';
 import type { Logger } from 'pino';
@@ -57,7 +57,7 @@ export class Agent {
   readonly id = randomUUID();
   private readonly log: Logger;
   private ws: WebSocket | undefined;
-  private plan: { runId: string; plan: Plan } | undefined;
+  private plan: { runId: string; plan: Plan; prepared: Pick<PreparedRun, 'start' | 'discard'> } | undefined;
   private run: RunHandle | undefined;
   private startTimer: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
@@ -75,7 +75,7 @@ export class Agent {
   /** Serves one session: resolves when the controller closes the connection, rejects if it refused the agent. */
   serve(): Promise<void> {
     this.rejection = undefined;
-    this.plan = undefined;
+    this.dropPlan();
     const headers: Record<string, string> = {};
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     const ws = new WebSocket(this.options.url, {
@@ -183,10 +183,14 @@ export class Agent {
         this.rejection = new AgentRejectedError(`controller rejected this agent: ${msg.body.reason}`);
         this.ws?.close(1000, 'rejected');
         return;
-      case 'plan':
-        this.plan = { runId: msg.body.runId, plan: planFromWire(msg.body) };
-        this.log.info({ runId: msg.body.runId, connections: this.plan.plan.connections }, 'received plan');
+      case 'plan': {
+        this.dropPlan();
+        const { runId } = msg.body;
+        const plan = planFromWire(msg.body);
+        this.plan = { runId, plan, prepared: this.prepare(runId, plan) };
+        this.log.info({ runId, connections: plan.connections }, 'received plan');
         return;
+      }
       case 'start':
         this.startTimer = setTimeout(() => this.begin(msg.body.runId), msg.body.delayMs);
         return;
@@ -194,7 +198,7 @@ export class Agent {
         this.log.warn({ reason: msg.body.reason }, 'controller aborted the run');
         this.halt(msg.body.reason);
         // An abort that overtakes the Start cancels the run before it begins.
-        if (!this.run) this.plan = undefined;
+        if (!this.run) this.dropPlan();
         return;
       case 'heartbeat':
         this.send('heartbeat', { sentAtMs: msg.body.sentAtMs });
@@ -218,14 +222,7 @@ export class Agent {
       return;
     }
     this.log.info({ runId }, 'run started');
-    const sink = (interval: IntervalData) => this.send('interval', intervalToWire(runId, interval));
-    const workers = this.options.workers ?? 1;
-    const run =
-      workers > 1
-        ? startThreadedRun(planned.plan, workers, sink, (err, thread) =>
-            this.log.error({ thread, err: err.message }, 'engine thread failed; the others go on'),
-          )
-        : startRun(planned.plan, sink);
+    const run = planned.prepared.start();
     this.run = run;
     run.done.then((stats) => {
       this.send('finished', {
@@ -238,6 +235,32 @@ export class Agent {
       this.run = undefined;
       this.plan = undefined;
     });
+  }
+
+  /**
+   * Makes the run ready as soon as the Plan arrives (warm-up, connections opened ahead, engine threads loaded),
+   * so that at the Start the engine only has to send.
+   */
+  private prepare(runId: string, plan: Plan): Pick<PreparedRun, 'start' | 'discard'> {
+    const sink = (interval: IntervalData) => this.send('interval', intervalToWire(runId, interval));
+    const workers = this.options.workers ?? 1;
+    if (workers <= 1) return prepareRun(plan, sink);
+    const run = prepareThreadedRun(plan, workers, sink, (err, thread) =>
+      this.log.error({ thread, err: err.message }, 'engine thread failed; the others go on'),
+    );
+    return {
+      start: () => {
+        run.start();
+        return run;
+      },
+      discard: () => run.abort(),
+    };
+  }
+
+  /** Forgets a plan that has not started, closing what it opened. */
+  private dropPlan(): void {
+    if (this.plan && !this.run) this.plan.prepared.discard();
+    this.plan = undefined;
   }
 
   private checkController(timeoutMs: number): void {

@@ -1,4 +1,3 @@
-import { createStrategy } from './client/index.js';
 import { ClosedLoop, type LoopHost } from './closed-loop.js';
 import { ModelRun } from './model-run.js';
 import { slotsOf } from './plan.js';
@@ -24,9 +23,8 @@ export class ClosedModelRun extends ModelRun implements LoopHost {
   protected begin(): void {
     if (this.plan.requests > 0) this.remaining = this.plan.requests;
     const mix = RequestMix.of(this.plan);
-    const strategy = createStrategy(this.plan);
     for (let i = 0; i < slotsOf(this.plan); i++) {
-      const connection = strategy.connect();
+      const connection = this.strategy.connect();
       this.connections.push(connection);
       this.loops.push(new ClosedLoop(this, connection, mix, this.recorder, i));
     }

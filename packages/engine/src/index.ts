@@ -27,7 +27,7 @@ export {
   type WorkloadModel,
 } from './plan.js';
 export { buildTemplates, RequestMix, type RequestTemplate } from './request-template.js';
-export { type IntervalSink, type RunHandle, type RunStats, startRun } from './run.js';
+export { type IntervalSink, type PreparedRun, prepareRun, type RunHandle, type RunStats, startRun } from './run.js';
 export { connectionsAt, next, RateSchedule, type Schedule, STOP } from './schedule.js';
 export { shares, splitPlan, usableWorkers } from './split.js';
-export { startThreadedRun, ThreadedRun } from './threads/threaded-run.js';
+export { prepareThreadedRun, startThreadedRun, ThreadedRun } from './threads/threaded-run.js';

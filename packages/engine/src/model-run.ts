@@ -1,5 +1,6 @@
 import { type IntervalData, Recorder } from '@volley/metrics';
-import type { Connection } from './client/index.js';
+import { type ClientStrategy, type Connection, createStrategy } from './client/index.js';
+import { warmUp } from './client/warm-up.js';
 import { ABORT_CODE } from './error-kind.js';
 import type { Plan } from './plan.js';
 
@@ -35,6 +36,7 @@ export abstract class ModelRun implements RunHandle {
   readonly done: Promise<RunStats>;
   protected readonly recorder: Recorder;
   protected readonly connections: Connection[] = [];
+  protected readonly strategy: ClientStrategy;
   /** performance.now() at the start: the run's clock. */
   protected t0 = 0;
   protected started = 0;
@@ -51,6 +53,7 @@ export abstract class ModelRun implements RunHandle {
     private readonly sink: IntervalSink,
   ) {
     this.recorder = new Recorder(plan.endpoints.map((e) => e.name));
+    this.strategy = createStrategy(plan);
     this.done = new Promise((resolve) => {
       this.resolve = resolve;
     });
@@ -63,6 +66,22 @@ export abstract class ModelRun implements RunHandle {
   protected stop(): void {
     this.stopping = true;
     clearTimeout(this.deadlineTimer);
+  }
+
+  /**
+   * Gets ready to start: warms this process's HTTP path up and opens the plan's connections ahead (pooled
+   * client, and not when a stage ramps the connections up). Resolves when that is done; `start` need not wait
+   * for it: a connection not open by then opens when first used.
+   */
+  prepare(): Promise<void> {
+    const { plan } = this;
+    const ramped = plan.model === 'closed' && plan.stages.length > 0;
+    return Promise.all([warmUp(), ramped ? undefined : this.strategy.preconnect?.(plan.connections)]).then(() => {});
+  }
+
+  /** A prepared run that will not start: closes the connections opened ahead. */
+  discard(): void {
+    this.strategy.release?.();
   }
 
   start(): void {
@@ -78,6 +97,7 @@ export abstract class ModelRun implements RunHandle {
     this.stop();
     const err = new AbortedError('run aborted');
     for (const c of this.connections) c.destroy(err).catch(() => {});
+    this.strategy.release?.();
     this.afterAbort();
   }
 
@@ -121,6 +141,7 @@ export abstract class ModelRun implements RunHandle {
     const startMs = this.seq * this.plan.intervalMs;
     this.sink(this.recorder.snapshot(this.seq, startMs, Math.max(startMs, elapsed)));
     for (const c of this.connections) c.close().catch(() => {});
+    this.strategy.release?.();
     this.resolve({ durationMs: elapsed, requests: this.started, intervals: this.seq + 1, aborted: this.aborted });
   }
 }

@@ -1,5 +1,5 @@
 import type { Recorder } from '@volley/metrics';
-import { type Connection, createStrategy } from './client/index.js';
+import type { Connection } from './client/index.js';
 import { Exchange } from './exchange.js';
 import { ModelRun } from './model-run.js';
 import { slotsOf } from './plan.js';
@@ -33,9 +33,8 @@ export class OpenModelRun extends ModelRun {
         ? new RateSchedule(plan.rate, plan.stages)
         : RateSchedule.constant(plan.rate, plan.durationMs);
     const mix = RequestMix.of(plan);
-    const strategy = createStrategy(plan);
     for (let i = 0; i < slotsOf(plan); i++) {
-      const connection = strategy.connect();
+      const connection = this.strategy.connect();
       this.connections.push(connection);
       this.free.push(new OpenExchange(this, connection, mix, this.recorder));
     }

@@ -17,3 +17,31 @@ export function startRun(plan: Plan, sink: IntervalSink): RunHandle {
   run.start();
   return run;
 }
+
+/** A run made ready ahead of its start (see `prepareRun`). */
+export interface PreparedRun {
+  /** Resolves when the warm-up is done and the connections are open (or failed to open); never rejects. */
+  readonly ready: Promise<void>;
+  /** Starts now, with whatever is ready. Once. */
+  start(): RunHandle;
+  /** Drops a run that will not start: closes what it opened. */
+  discard(): void;
+}
+
+/**
+ * Gets a run ready without starting it: this process's HTTP path is warmed up and the connections are opened, so
+ * the run's first second measures the server, not the generator's cold start. An agent prepares when the Plan
+ * arrives and starts on the Start; the start barrier in between leaves time for it.
+ */
+export function prepareRun(plan: Plan, sink: IntervalSink): PreparedRun {
+  const run = MODELS[plan.model](plan, sink);
+  const ready = run.prepare();
+  return {
+    ready,
+    start: () => {
+      run.start();
+      return run;
+    },
+    discard: () => run.discard(),
+  };
+}

@@ -17,4 +17,8 @@ export interface ClientStrategy {
   readonly name: ClientName;
   /** A new slot of concurrency for one loop. */
   connect(): Connection;
+  /** Opens this many sockets ahead of the run, for strategies that keep theirs; resolves once each is settled. */
+  preconnect?(sockets: number): Promise<void>;
+  /** Closes what `preconnect` opened and no connection took. */
+  release?(): void;
 }

@@ -61,6 +61,8 @@ export class ThreadedRun implements RunHandle {
   /** Threads still running: an interval waits only for these (one that ended has sent all it will send). */
   private readonly running = new Set<number>();
   private ready = 0;
+  private go: boolean;
+  private startSent = false;
   private aborted = false;
   private readonly stats: RunStats[] = [];
   private resolve!: (stats: RunStats) => void;
@@ -70,7 +72,9 @@ export class ThreadedRun implements RunHandle {
     workers: number,
     private readonly sink: IntervalSink,
     private readonly onError: (err: Error, thread: number) => void = () => {},
+    autoStart = true,
   ) {
+    this.go = autoStart;
     this.done = new Promise((resolve) => {
       this.resolve = resolve;
     });
@@ -91,11 +95,8 @@ export class ThreadedRun implements RunHandle {
       };
       thread.on('message', (message: FromWorker) => {
         if (message.type === 'ready') {
-          // Start together: nobody fires until every thread has loaded.
-          if (++this.ready === parts.length) {
-            for (const t of this.threads) this.post(t, { type: this.aborted ? 'abort' : 'start' });
-            this.markStarted();
-          }
+          this.ready++;
+          this.startIfReady();
         } else if (message.type === 'interval') {
           this.add(message.interval, index);
         } else {
@@ -110,6 +111,20 @@ export class ThreadedRun implements RunHandle {
       thread.on('exit', end);
       this.threads.push(thread);
     });
+  }
+
+  /** Starts a run made with `autoStart` false (see `prepareThreadedRun`): now, or once every thread has loaded. */
+  start(): void {
+    this.go = true;
+    this.startIfReady();
+  }
+
+  /** Start together: nobody fires until every thread has loaded and the run was told to start. */
+  private startIfReady(): void {
+    if (this.startSent || !this.go || this.ready < this.threads.length) return;
+    this.startSent = true;
+    for (const t of this.threads) this.post(t, { type: this.aborted ? 'abort' : 'start' });
+    this.markStarted();
   }
 
   abort(): void {
@@ -234,4 +249,17 @@ export function startThreadedRun(
   onError?: (err: Error, thread: number) => void,
 ): ThreadedRun {
   return new ThreadedRun(plan, workers, sink, onError);
+}
+
+/**
+ * Loads the threads and lets each warm up and open its connections, but starts only on `start()`: an agent
+ * prepares when the Plan arrives and starts on the controller's Start.
+ */
+export function prepareThreadedRun(
+  plan: Plan,
+  workers: number,
+  sink: IntervalSink,
+  onError?: (err: Error, thread: number) => void,
+): ThreadedRun {
+  return new ThreadedRun(plan, workers, sink, onError, false);
 }

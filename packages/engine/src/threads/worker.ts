@@ -2,7 +2,7 @@
 // thread, which merges them. Nothing here prints or talks to the controller.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Plan } from '../plan.js';
-import { startRun } from '../run.js';
+import { prepareRun, type RunHandle } from '../run.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 const port = parentPort;
@@ -10,10 +10,13 @@ if (!port) throw new Error('worker.ts runs as a worker thread');
 const { plan, index } = workerData as { plan: Plan; index: number };
 const post = (message: FromWorker): void => port.postMessage(message);
 
-let handle: ReturnType<typeof startRun> | undefined;
+// Warm up and open this thread's connections now; the start comes when every thread has loaded (and, in an
+// agent, at the controller's Start).
+const prepared = prepareRun(plan, (interval) => post({ type: 'interval', interval }));
+let handle: RunHandle | undefined;
 port.on('message', (message: ToWorker) => {
   if (message.type === 'start') {
-    handle = startRun(plan, (interval) => post({ type: 'interval', interval }));
+    handle = prepared.start();
     handle.done.then((stats) => {
       post({ type: 'done', stats });
       port.close();
@@ -29,6 +32,7 @@ port.on('message', (message: ToWorker) => {
       handle.abort();
     } else {
       // Stopped before it started: nothing was sent, nothing to wait for.
+      prepared.discard();
       post({ type: 'done', stats: { durationMs: 0, requests: 0, intervals: 0, aborted: true } });
       port.close();
     }

@@ -7,7 +7,8 @@
 //
 // After the throughput table it runs the other goals' benches, each a script of its own in this folder:
 // start-up time (startup.mjs), per-request strategy vs a bare loop (per-request.mjs), the highest rate held with
-// one and two threads (rate.mjs), and a controller aggregating 200 agents (controller-scale.mjs).
+// one and two threads (rate.mjs), a controller aggregating 200 agents (controller-scale.mjs), and the agent's
+// memory over a 10-minute run (memory.mjs: that one alone takes 10 minutes).
 // --quick only checks that everything runs (one short round each, figures meaningless): what CI can afford.
 //
 // Peers: autocannon (a dev dependency) always; wrk if installed. Targets: the built-in target in its own
@@ -184,6 +185,7 @@ const others = [
   ['per-request.mjs', QUICK ? ['--rounds', '1', '--requests', '200'] : []],
   ['rate.mjs', QUICK ? ['--seconds', '1', '--rates', '500', '--workers', '1,2'] : []],
   ['controller-scale.mjs', QUICK ? ['--agents', '10', '--seconds', '2'] : []],
+  ['memory.mjs', QUICK ? ['--quick'] : []],
 ];
 for (const [script, args] of others) {
   console.log('');

@@ -19,5 +19,7 @@ describe('npm run bench -- --quick', () => {
     assert.match(out.stdout, /--workers 1: [\d,]+ req\/s/);
     assert.match(out.stdout, /--workers 2: [\d,]+ req\/s/);
     assert.match(out.stdout, /merged 100,000 requests \(expected 100,000\)/);
+    assert.match(out.stdout, /agent RSS \d+ MiB at 3 s, \d+ MiB at the end \(-?[\d.]+%\)/);
+    assert.match(out.stdout, /result file \d+ KiB: \d+ intervals of ~\d+ bytes/);
   });
 });

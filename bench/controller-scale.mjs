@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Issue 7, goal 5: a real `volley controller` process aggregating many agents that each send one Interval per
 // second. The agents are simulated in this process as real WebSocket clients speaking the real protocol (Hello,
-// heartbeat echoes, Interval frames with real HdrHistogram encodings, Finished), so only the controller's own
+// Ready, heartbeat echoes, Interval frames with real HdrHistogram encodings, Finished), so only the controller's own
 // work is measured: its CPU (from /proc, as a share of one core over the run) and the merge latency (from the
 // moment the last agent sent interval k to the moment the controller printed its merged progress line for k).
 //
@@ -116,7 +116,10 @@ for (let a = 0; a < AGENTS; a++) {
   ws.on('message', (data) => {
     const msg = decode(new Uint8Array(data));
     if (msg.kind === 'heartbeat') ws.send(encode('heartbeat', { sentAtMs: msg.body.sentAtMs }));
-    if (msg.kind === 'plan') agent.runId = msg.body.runId;
+    if (msg.kind === 'plan') {
+      agent.runId = msg.body.runId;
+      ws.send(encode('ready', { runId: agent.runId }));
+    }
     if (msg.kind === 'start') setTimeout(() => begin(agent, a), msg.body.delayMs);
   });
   ws.on('error', () => {});

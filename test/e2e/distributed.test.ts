@@ -169,7 +169,7 @@ describe('distributed runs: real controller and agent processes', () => {
     const old = await session(hello);
     assert.equal(old.code, 1008);
     const reject = old.frames.find((f) => f.kind === 'reject');
-    assert.match(reject?.kind === 'reject' ? reject.body.reason : '', /version 99.*version 2/);
+    assert.match(reject?.kind === 'reject' ? reject.body.reason : '', /version 99.*version 3/);
     assert.equal((await session(randomBytes(512))).code, 1007);
 
     const out = await ctl.proc.exited;

@@ -57,7 +57,7 @@ export class Agent {
   readonly id = randomUUID();
   private readonly log: Logger;
   private ws: WebSocket | undefined;
-  private plan: { runId: string; plan: Plan; prepared: Pick<PreparedRun, 'start' | 'discard'> } | undefined;
+  private plan: { runId: string; plan: Plan; prepared: PreparedRun } | undefined;
   private run: RunHandle | undefined;
   private startTimer: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
@@ -187,8 +187,14 @@ export class Agent {
         this.dropPlan();
         const { runId } = msg.body;
         const plan = planFromWire(msg.body);
-        this.plan = { runId, plan, prepared: this.prepare(runId, plan) };
+        const prepared = this.prepare(runId, plan);
+        this.plan = { runId, plan, prepared };
         this.log.info({ runId, connections: plan.connections }, 'received plan');
+        prepared.ready.then(() => {
+          if (this.plan?.runId !== runId || this.run) return;
+          this.log.info({ runId }, 'ready');
+          this.send('ready', { runId });
+        });
         return;
       }
       case 'start':
@@ -206,6 +212,7 @@ export class Agent {
       case 'hello':
       case 'interval':
       case 'finished':
+      case 'ready':
         this.log.warn({ kind: msg.kind }, 'ignored a frame meant for a controller');
         return;
       default: {
@@ -241,7 +248,7 @@ export class Agent {
    * Makes the run ready as soon as the Plan arrives (warm-up, connections opened ahead, engine threads loaded),
    * so that at the Start the engine only has to send.
    */
-  private prepare(runId: string, plan: Plan): Pick<PreparedRun, 'start' | 'discard'> {
+  private prepare(runId: string, plan: Plan): PreparedRun {
     const sink = (interval: IntervalData) => this.send('interval', intervalToWire(runId, interval));
     const workers = this.options.workers ?? 1;
     if (workers <= 1) return prepareRun(plan, sink);
@@ -249,6 +256,7 @@ export class Agent {
       this.log.error({ thread, err: err.message }, 'engine thread failed; the others go on'),
     );
     return {
+      ready: run.prepared,
       start: () => {
         run.start();
         return run;

@@ -66,6 +66,54 @@ describe('agent', () => {
     }
   });
 
+  for (const workers of [1, 2]) {
+    it(`says Ready with its connections opened ahead, sends nothing before the Start, then runs on them (${workers} thread${workers > 1 ? 's' : ''})`, async () => {
+      const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+      await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+      const before = target.stats();
+      let atReady: { connections: number; requests: number } | undefined;
+      const finished = new Promise<void>((resolve) => {
+        wss.on('connection', (ws) => {
+          ws.on('message', (data: Buffer) => {
+            const msg = decode(data);
+            if (msg.kind === 'hello') {
+              const plan = planToWire(resolvePlan({ url: target.url, requests: 40, connections: 4, intervalMs: 200 }));
+              ws.send(encode('welcome', { agentId: msg.body.agentId, heartbeatMs: 100 }));
+              ws.send(encode('plan', { ...plan, runId: 'r2' }));
+            } else if (msg.kind === 'ready') {
+              // The target counts a connection when its own accept runs, a moment after the agent's connect.
+              const settle = async () => {
+                for (let i = 0; i < 100 && target.stats().connections - before.connections < 4; i++) await sleep(10);
+                const now = target.stats();
+                atReady = {
+                  connections: now.connections - before.connections,
+                  requests: now.requests - before.requests,
+                };
+                ws.send(encode('start', { runId: 'r2', delayMs: 0 }));
+              };
+              void settle();
+            } else if (msg.kind === 'finished') {
+              resolve();
+              ws.close(1000);
+            }
+          });
+        });
+      });
+      try {
+        const { port } = wss.address() as AddressInfo;
+        const agent = new Agent({ url: `ws://127.0.0.1:${port}`, name: 'a', logger, workers });
+        const session = agent.serve();
+        await finished;
+        await session;
+        assert.deepEqual(atReady, { connections: 4, requests: 0 });
+        assert.equal(target.stats().requests - before.requests, 40);
+        assert.equal(target.stats().connections - before.connections, 4, 'the run used the connections opened ahead');
+      } finally {
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+      }
+    });
+  }
+
   it('carries every plan field across the wire unchanged', () => {
     const plan = resolvePlan({
       url: 'http://127.0.0.1:9/p?q=1',

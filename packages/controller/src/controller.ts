@@ -21,6 +21,8 @@ import { intervalFromWire } from './wire-interval.js';
 export const DEFAULT_START_DELAY_MS = 200;
 export const DEFAULT_HEARTBEAT_MS = 1_000;
 export const DEFAULT_AGENT_TIMEOUT_MS = 5_000;
+/** How long the Start waits for agents to report Ready (warmed up, connections open) before going ahead. */
+export const DEFAULT_READY_TIMEOUT_MS = 10_000;
 
 /** What a controller runs and how it meets its agents. */
 export interface ControllerOptions {
@@ -41,6 +43,8 @@ export interface ControllerOptions {
   agentTimeoutMs?: number;
   /** Give up waiting for agents after this long (ms); 0 waits forever. */
   waitTimeoutMs?: number;
+  /** Start without the agents not Ready after this long (ms): they start when the Start reaches them anyway. */
+  readyTimeoutMs?: number;
   /** Serve wss:// with this certificate and key (PEM). */
   tls?: { cert: Buffer | string; key: Buffer | string };
   /** Agents joining, leaving and getting lost, for a progress display. The controller itself never prints. */
@@ -82,6 +86,8 @@ interface Member {
   rttMs: number;
   /** When the ping behind `rttMs` was sent (controller's performance.now()). */
   rttAt: number;
+  /** Reported Ready for this run: warmed up, connections open. */
+  ready: boolean;
 }
 
 /**
@@ -102,6 +108,7 @@ export class Controller {
   private onJoin: (() => void) | undefined;
   private onSettle: (() => void) | undefined;
   private onEcho: (() => void) | undefined;
+  private onReady: (() => void) | undefined;
 
   constructor(private readonly options: ControllerOptions) {
     this.log = options.logger.child({ component: 'controller' });
@@ -150,6 +157,7 @@ export class Controller {
       this.send(m.ws, 'plan', { ...shares[i], runId: this.runId });
     });
     this.running = true;
+    await this.waitUntilReady(members);
     await this.measureRoundTrips(members);
     // Start barrier: every agent starts `delayMs` from now by the controller's clock. A Start reaches an agent
     // half a round trip after it is sent, so that agent waits that much less; no synchronized clocks needed.
@@ -194,6 +202,32 @@ export class Controller {
     this.log.warn({ reason }, 'aborting run');
     for (const m of this.members.values()) this.send(m.ws, 'abort', { runId: this.runId, reason });
     if (!this.running) this.onJoin?.();
+    this.onReady?.();
+  }
+
+  /**
+   * Waits until every agent that is still there has reported Ready for this run (it has warmed up and opened its
+   * connections), so the Start finds them all able to send at once. An agent not Ready within the time limit
+   * starts anyway when the Start reaches it; that is logged. An abort ends the wait.
+   */
+  private async waitUntilReady(members: Member[]): Promise<void> {
+    const limitMs = this.options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+    const done = (): boolean => this.aborted || members.every((m) => m.lost || m.ready);
+    if (done()) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.onReady = undefined;
+        const late = members.filter((m) => !m.lost && !m.ready).map((m) => m.name);
+        this.log.warn({ agents: late, limitMs }, 'starting without agents that are not ready yet');
+        resolve();
+      }, limitMs);
+      this.onReady = () => {
+        if (!done()) return;
+        this.onReady = undefined;
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   /**
@@ -315,6 +349,7 @@ export class Controller {
           durationMs: 0,
           rttMs: -1,
           rttAt: 0,
+          ready: false,
         };
         this.members.set(ws, m);
         this.send(ws, 'welcome', { agentId: m.id, heartbeatMs: this.options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS });
@@ -343,6 +378,11 @@ export class Controller {
           );
           ws.close(1007, 'bad interval');
         }
+        return;
+      case 'ready':
+        if (!member || msg.body.runId !== this.runId) return;
+        member.ready = true;
+        this.onReady?.();
         return;
       case 'finished':
         if (!member || msg.body.runId !== this.runId) return;
@@ -391,6 +431,7 @@ export class Controller {
       this.log.error({ agent: member.name }, 'agent lost mid-run; keeping what it reported');
       this.options.onEvent?.({ type: 'lost', name: member.name, reason: 'disconnected or silent mid-run' });
     }
+    this.onReady?.();
     this.settleIfDone();
   }
 

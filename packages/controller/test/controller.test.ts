@@ -115,7 +115,7 @@ describe('controller and agents over a real WebSocket', () => {
     assert.equal(await closed, 1008);
     const reject = frames.find((f) => f.kind === 'reject');
     assert.ok(reject && reject.kind === 'reject');
-    assert.match(reject.body.reason, /version 99.*version 2/);
+    assert.match(reject.body.reason, /version 99.*version 3/);
     assert.equal(c.joined, 0);
   });
 
@@ -167,6 +167,42 @@ describe('controller and agents over a real WebSocket', () => {
     const kinds = slow.frames.map((f) => f.kind);
     assert.ok(kinds.includes('plan') && kinds.includes('abort'), kinds.join(','));
     assert.ok(!kinds.includes('start'), 'no Start after an abort');
+  });
+
+  it('sends the Start only once every agent is Ready, and after a time limit without a late one', async () => {
+    for (const [readyAfterMs, readyTimeoutMs] of [
+      [400, 10_000],
+      [-1, 300],
+    ] as const) {
+      const c = track(controller(wirePlan({ url: target.url, requests: 1 }), { readyTimeoutMs }));
+      const url = await c.listen();
+      // An agent that echoes heartbeats and reports Ready `readyAfterMs` after its Plan (-1: never).
+      const raw = await rawClient(url);
+      let readyAt = Number.POSITIVE_INFINITY;
+      let startAt = Number.POSITIVE_INFINITY;
+      raw.ws.on('message', (data: Buffer) => {
+        const msg = decode(data);
+        if (msg.kind === 'heartbeat') raw.ws.send(encode('heartbeat', { sentAtMs: msg.body.sentAtMs }));
+        if (msg.kind === 'plan' && readyAfterMs >= 0) {
+          const { runId } = msg.body;
+          setTimeout(() => {
+            readyAt = performance.now();
+            raw.ws.send(encode('ready', { runId }));
+          }, readyAfterMs);
+        }
+        if (msg.kind === 'start') {
+          startAt = performance.now();
+          raw.ws.send(encode('finished', { runId: msg.body.runId, intervals: 0, requests: 0, durationMs: 0 }));
+        }
+      });
+      const t0 = performance.now();
+      raw.ws.send(encode('hello', { agentId: 'raw', name: 'raw', version: 'test', cores: 1 }));
+      await c.run();
+      if (readyAfterMs >= 0) assert.ok(startAt >= readyAt, 'no Start before the Ready');
+      else assert.ok(startAt - t0 >= readyTimeoutMs, `Start after the ${readyTimeoutMs} ms limit`);
+      assert.ok(Number.isFinite(startAt), 'a Start was sent');
+      raw.ws.terminate();
+    }
   });
 
   it('aborts a long run: agents stop, and the result holds what was measured', async () => {

@@ -8,8 +8,9 @@ const pb = volley.v1;
  * Bumped on any change that an older peer could not read; a mismatch is rejected naming both versions.
  * 2: open model (Plan.rate, Plan.stages, Interval.service_histogram, Interval.late), pipelining, HTTP/2 and
  * scenarios (Plan.endpoints, Interval.endpoints): a version-1 agent would have ignored them and run something else.
+ * 3: Ready (agent -> controller after a Plan): a version-2 agent would never send it, and every run would wait.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Largest frame either side accepts; an Interval with a full histogram is a few KiB. */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
@@ -25,6 +26,7 @@ export type Interval = volley.v1.Interval;
 export type Finished = volley.v1.Finished;
 export type Abort = volley.v1.Abort;
 export type Heartbeat = volley.v1.Heartbeat;
+export type Ready = volley.v1.Ready;
 export const WireClient = pb.ClientStrategy;
 
 /** What each message kind decodes to. */
@@ -38,6 +40,7 @@ interface Decoded {
   finished: Finished;
   abort: Abort;
   heartbeat: Heartbeat;
+  ready: Ready;
 }
 
 /** What each message kind may be built from (fields optional, defaults as in proto3). */
@@ -51,6 +54,7 @@ interface Encodable {
   finished: volley.v1.Finished.$Properties;
   abort: volley.v1.Abort.$Properties;
   heartbeat: volley.v1.Heartbeat.$Properties;
+  ready: volley.v1.Ready.$Properties;
 }
 
 /** The name of a message kind: the `oneof body` case of an Envelope. */

@@ -54,6 +54,9 @@ export class ThreadedRun implements RunHandle {
   readonly done: Promise<RunStats>;
   /** Resolves when every thread has loaded and been told to start. */
   readonly started: Promise<void>;
+  /** Resolves when every thread has loaded, warmed up and opened its connections (or ended). Never rejects. */
+  readonly prepared: Promise<void>;
+  private markPrepared!: () => void;
   private markStarted!: () => void;
   private readonly threads: Worker[] = [];
   private readonly slots = new Map<number, Slot>();
@@ -81,20 +84,31 @@ export class ThreadedRun implements RunHandle {
     this.started = new Promise((resolve) => {
       this.markStarted = resolve;
     });
+    this.prepared = new Promise((resolve) => {
+      this.markPrepared = resolve;
+    });
     const parts = splitPlan(plan, usableWorkers(plan, workers));
     parts.forEach((part, index) => {
       this.running.add(index);
       const thread = startWorker({ plan: part, index });
       let ended = false;
+      let loaded = false;
       const end = (): void => {
         if (ended) return;
         ended = true;
         this.running.delete(index);
+        // A thread that died before it was ready must not hold the start of the others.
+        if (!loaded) {
+          loaded = true;
+          this.ready++;
+          this.startIfReady();
+        }
         this.flush();
         if (this.running.size === 0) this.finish();
       };
       thread.on('message', (message: FromWorker) => {
         if (message.type === 'ready') {
+          loaded = true;
           this.ready++;
           this.startIfReady();
         } else if (message.type === 'interval') {
@@ -121,6 +135,7 @@ export class ThreadedRun implements RunHandle {
 
   /** Start together: nobody fires until every thread has loaded and the run was told to start. */
   private startIfReady(): void {
+    if (this.ready >= this.threads.length) this.markPrepared();
     if (this.startSent || !this.go || this.ready < this.threads.length) return;
     this.startSent = true;
     for (const t of this.threads) this.post(t, { type: this.aborted ? 'abort' : 'start' });

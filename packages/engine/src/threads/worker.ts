@@ -38,4 +38,4 @@ port.on('message', (message: ToWorker) => {
     }
   }
 });
-post({ type: 'ready' });
+prepared.ready.then(() => post({ type: 'ready' }));

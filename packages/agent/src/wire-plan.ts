@@ -86,6 +86,7 @@ export function intervalToWire(runId: string, data: IntervalData) {
     bytesReceived: data.bytesReceived,
     serviceHistogram: data.serviceHistogram ?? new Uint8Array(0),
     late: data.late ?? 0,
+    dropped: data.dropped ?? 0,
     endpoints: (data.endpoints ?? []).map((e) => ({
       name: e.name,
       histogram: e.histogram,

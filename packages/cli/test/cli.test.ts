@@ -114,6 +114,20 @@ describe('volley run against a real target', () => {
     assert.ok(doc.latency.p99 >= doc.serviceTime.p50, 'corrected latency is never below service time');
   });
 
+  it('counts the sends an overloaded server left unsent, across engine threads, in JSON and text', async () => {
+    // Two threads with one connection each, 50/s each; every answer takes 600 ms, so each thread sends 2 of its
+    // 50 in the first second and drops 48.
+    const url = `${target.url}?delay=600`;
+    const json = await volley('run', url, '-R', '100', '-d', '1s', '-c', '2', '--workers', '2', '--format', 'json');
+    assert.equal(json.code, 0, json.stderr);
+    const doc = JSON.parse(json.stdout);
+    assert.equal(doc.requests.total, 4);
+    assert.equal(doc.throughput.dropped, 96);
+    const text = await volley('run', url, '-R', '50', '-d', '1s', '-c', '1', '-q');
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /\b48 never sent\b/);
+  });
+
   it('ramps through rate stages, k6-style, and prints both latency tables', async () => {
     const before = target.stats().requests;
     // 0 -> 400/s over 1 s (200 requests), then 400/s for 0.5 s (200): 400 in all.

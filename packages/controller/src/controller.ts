@@ -479,6 +479,7 @@ export class Controller {
         target: askedRate(this.options.plan),
         achieved: durationMs > 0 ? Math.round((merged.requests.total * 1000 * 10) / durationMs) / 10 : 0,
         late: merged.late,
+        dropped: merged.dropped,
       },
       latency: merged.latency,
       serviceTime: merged.serviceTime,

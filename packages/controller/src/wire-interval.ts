@@ -15,6 +15,7 @@ export function intervalFromWire(wire: Interval): IntervalData {
     bytesReceived: wire.bytesReceived,
     serviceHistogram: wire.serviceHistogram.byteLength > 0 ? wire.serviceHistogram : undefined,
     late: wire.late,
+    dropped: wire.dropped,
     endpoints:
       wire.endpoints.length > 0
         ? wire.endpoints.map((e) => ({

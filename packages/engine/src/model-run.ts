@@ -43,6 +43,10 @@ export abstract class ModelRun implements RunHandle {
   protected stopping = false;
   private resolve!: (stats: RunStats) => void;
   private aborted = false;
+  /** Was the run aborted (rather than ended by its duration or budget)? */
+  protected get wasAborted(): boolean {
+    return this.aborted;
+  }
   private finished = false;
   private seq = 0;
   private tickTimer: NodeJS.Timeout | undefined;

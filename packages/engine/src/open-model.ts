@@ -96,7 +96,27 @@ export class OpenModelRun extends ModelRun {
   }
 
   private settle(): void {
-    if (this.stopping && this.inFlight === 0) this.finish();
+    if (!this.stopping || this.inFlight > 0) return;
+    this.countDropped();
+    this.finish();
+  }
+
+  /**
+   * Sends that were due before the end but never went out, because every connection was still busy: counted in
+   * the last interval (k6 calls them dropped iterations), so an overloaded run shows them instead of only an
+   * achieved rate below the asked one. An aborted run has no end to have been due before.
+   */
+  private countDropped(): void {
+    if (this.wasAborted || !this.schedule) return;
+    const { requests, durationMs } = this.plan;
+    const endUs = durationMs > 0 ? durationMs * 1000 : Number.POSITIVE_INFINITY;
+    let n = this.started;
+    while (!(requests > 0 && n >= requests)) {
+      const dueUs = this.schedule.at(n);
+      if (dueUs === Number.POSITIVE_INFINITY || dueUs > endUs) break;
+      n++;
+    }
+    if (n > this.started) this.recorder.recordDropped(n - this.started);
   }
 }
 

@@ -76,11 +76,13 @@ async function run(input: PlanInput) {
   const service = createTotalHistogram();
   let responses = 0;
   let late = 0;
+  let dropped = 0;
   for (const i of intervals) {
     latency.add(decodeHistogram(i.histogram));
     if (i.serviceHistogram) service.add(decodeHistogram(i.serviceHistogram));
     responses += sumCounts(i.byStatus);
     late += i.late ?? 0;
+    dropped += i.dropped ?? 0;
   }
   /** Percentile in ms. */
   const pct = (h: typeof latency, p: number) => h.getValueAtPercentile(p) / 1000;
@@ -90,6 +92,7 @@ async function run(input: PlanInput) {
     intervals,
     responses,
     late,
+    dropped,
     latencyMs: (p: number) => pct(latency, p),
     serviceMs: (p: number) => pct(service, p),
     serviceCount: service.totalCount,
@@ -119,6 +122,7 @@ describe('open model against real loopback servers', () => {
     assert.ok(Math.abs(middle - 2500) <= 50, `server saw ${middle} requests in the middle 2.5 s, asked for 2,500`);
     assert.equal(r.responses, n);
     assert.equal(r.serviceCount, n, 'every response also has a service time');
+    assert.equal(r.dropped, 0, 'a server that keeps up leaves nothing unsent');
   });
 
   it('sends what a ramp integral says (within 3%)', async () => {
@@ -182,6 +186,24 @@ describe('coordinated omission: a server that stalls for 1 s at 1 s into a 3 s r
     assert.ok(closed.latencyMs(99) < expected[99] / 2, `closed p99 = ${closed.latencyMs(99)} ms`);
     assert.ok(closed.latencyMs(100) >= 900, `the closed model still saw the stall once: max ${closed.latencyMs(100)}`);
     assert.equal(closed.serviceCount, 0, 'the closed model has no separate service time');
+  });
+});
+
+describe('open model: sends due before the end that never went out', () => {
+  let slow: Observed;
+  before(async () => {
+    slow = await observedServer({ delayMs: 600 });
+  });
+  after(() => slow.close());
+
+  it('are counted as dropped: with one connection and 600 ms answers, 50/s for 1 s sends 2 and drops 48', async () => {
+    const r = await run({ url: slow.url, rate: 50, durationMs: 1000, connections: 1 });
+    // The one connection is busy 0-600 ms and 600-1200 ms: the first send goes at once, the second when the
+    // first answer frees the connection; the other 48 of the 50 due in the first second never go out.
+    assert.equal(r.stats.requests + r.dropped, 50, 'every send due is either sent or dropped');
+    assert.equal(r.stats.requests, 2);
+    assert.equal(r.dropped, 48);
+    assert.equal(r.intervals.at(-1)?.dropped, 48, 'in the last interval');
   });
 });
 

@@ -51,6 +51,8 @@ export interface Merged {
   serviceTime: LatencySummary | null;
   /** Open model: requests sent later than scheduled. */
   late: number;
+  /** Open model: sends due before the end that never went out. */
+  dropped: number;
   bytes: { sent: number; received: number };
   agents: AgentSummary[];
   /** Scenario runs: per named request, in the order first seen (the scenario's order). */
@@ -68,6 +70,7 @@ export class RunAggregate {
   private readonly total = createTotalHistogram();
   private service: Histogram | undefined;
   private late = 0;
+  private dropped = 0;
   private readonly byStatus: Record<string, number> = {};
   private readonly byError: Record<string, number> = {};
   private bytesSent = 0;
@@ -129,6 +132,7 @@ export class RunAggregate {
     this.bytesSent += interval.bytesSent;
     this.bytesReceived += interval.bytesReceived;
     this.late += interval.late ?? 0;
+    this.dropped += interval.dropped ?? 0;
     for (const { e, h } of endpoints) this.addEndpoint(e, h);
     if (service) {
       this.service ??= createTotalHistogram();
@@ -152,6 +156,7 @@ export class RunAggregate {
       latency: summarize(this.total),
       serviceTime: this.service ? summarize(this.service) : null,
       late: this.late,
+      dropped: this.dropped,
       bytes: { sent: this.bytesSent, received: this.bytesReceived },
       agents: [...this.agents.values()].map((a) => {
         const { count, p50, p90, p99, max, histogram } = summarize(a.histogram);

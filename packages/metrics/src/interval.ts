@@ -18,6 +18,8 @@ export interface IntervalData {
   serviceHistogram?: Uint8Array | undefined;
   /** Open model only: requests sent later than they were meant to be (no free connection, or no CPU). */
   late?: number | undefined;
+  /** Open model only: sends due before the end that never went out, every connection being busy (k6's dropped_iterations). */
+  dropped?: number | undefined;
   /** Scenario runs only: the same interval per named request, in the plan's order of requests. */
   endpoints?: EndpointInterval[] | undefined;
 }

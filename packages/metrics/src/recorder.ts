@@ -14,6 +14,7 @@ export class Recorder {
   /** Service time (from the actual send), recorded by the open model only. */
   private service: Histogram | undefined;
   private late = 0;
+  private dropped = 0;
   private readonly statuses = new Float64Array(STATUS_SLOTS);
   private readonly errors = new Map<string, number>();
   private bytesSent = 0;
@@ -60,6 +61,11 @@ export class Recorder {
     this.late++;
   }
 
+  /** Open-model sends that were due before the end but never went out (no connection came free in time). */
+  recordDropped(count: number): void {
+    this.dropped += count;
+  }
+
   /** A request ended without a response; `kind` is its classified error. */
   recordError(kind: string, bytesSent: number, endpoint = -1): void {
     if (endpoint >= 0) this.endpoints[endpoint]?.recorder.recordError(kind, 0);
@@ -100,8 +106,10 @@ export class Recorder {
     if (this.service) {
       data.serviceHistogram = encodeHistogram(this.service);
       data.late = this.late;
+      if (this.dropped > 0) data.dropped = this.dropped;
       this.service.reset();
       this.late = 0;
+      this.dropped = 0;
     }
     this.histogram.reset();
     this.statuses.fill(0);

@@ -71,8 +71,11 @@ export interface Result {
   /** True if the run was stopped early (Ctrl-C, abort, all agents lost): the figures cover what was measured. */
   aborted: boolean;
   requests: RequestCounts;
-  /** Requests per second: asked (open model; null when closed), achieved, and sends that went out late. */
-  throughput: { target: number | null; achieved: number; late: number };
+  /**
+   * Requests per second: asked (open model; null when closed), achieved, sends that went out late, and sends due
+   * before the end that never went out (absent in results written before volley recorded it).
+   */
+  throughput: { target: number | null; achieved: number; late: number; dropped?: number };
   latency: LatencySummary;
   serviceTime: LatencySummary | null;
   bytes: { sent: number; received: number };

@@ -156,7 +156,9 @@ function figures(result: Result): Figure[] {
       detail:
         throughput.target === null
           ? 'closed model: no rate asked'
-          : `asked ${rate(throughput.target)}; ${count(throughput.late)} sent late`,
+          : `asked ${rate(throughput.target)}; ${count(throughput.late)} sent late${
+              throughput.dropped ? `; ${count(throughput.dropped)} never sent` : ''
+            }`,
     },
     ms('p50', 'p50', latency.p50, s?.p50),
     ms('p90', 'p90', latency.p90, s?.p90),

@@ -51,7 +51,11 @@ export function renderText(result: Result): string {
       `${rate(result.throughput.achieved)} req/s`,
       `over ${duration(result.durationMs)}`,
       ...(open && result.throughput.target !== null
-        ? [`asked ${rate(result.throughput.target)} req/s`, `${count(result.throughput.late)} sent late`]
+        ? [
+            `asked ${rate(result.throughput.target)} req/s`,
+            `${count(result.throughput.late)} sent late`,
+            ...(result.throughput.dropped ? [`${count(result.throughput.dropped)} never sent`] : []),
+          ]
         : []),
     ],
     ['data', `${bytes(result.bytes.sent)} sent`, `${bytes(result.bytes.received)} received`, ''],

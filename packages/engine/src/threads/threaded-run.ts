@@ -39,6 +39,7 @@ interface Slot {
   bytesSent: number;
   bytesReceived: number;
   late: number;
+  dropped: number;
   endpoints: Map<string, { histogram: Histogram; byStatus: Record<string, number>; byError: Record<string, number> }>;
   /** Threads that sent this interval. */
   reporters: Set<number>;
@@ -166,6 +167,7 @@ export class ThreadedRun implements RunHandle {
         bytesSent: 0,
         bytesReceived: 0,
         late: 0,
+        dropped: 0,
         endpoints: new Map(),
         reporters: new Set(),
       };
@@ -183,6 +185,7 @@ export class ThreadedRun implements RunHandle {
     slot.bytesSent += interval.bytesSent;
     slot.bytesReceived += interval.bytesReceived;
     slot.late += interval.late ?? 0;
+    slot.dropped += interval.dropped ?? 0;
     for (const e of interval.endpoints ?? []) {
       let mine = slot.endpoints.get(e.name);
       if (!mine) {
@@ -226,6 +229,7 @@ export class ThreadedRun implements RunHandle {
     if (slot.service) {
       data.serviceHistogram = encodeHistogram(slot.service);
       data.late = slot.late;
+      if (slot.dropped > 0) data.dropped = slot.dropped;
     }
     if (slot.endpoints.size > 0) {
       data.endpoints = [...slot.endpoints].map(

@@ -1,6 +1,5 @@
 import { type IntervalData, Recorder } from '@volley/metrics';
 import { type ClientStrategy, type Connection, createStrategy } from './client/index.js';
-import { warmUp } from './client/warm-up.js';
 import { ABORT_CODE } from './error-kind.js';
 import type { Plan } from './plan.js';
 
@@ -73,14 +72,14 @@ export abstract class ModelRun implements RunHandle {
   }
 
   /**
-   * Gets ready to start: warms this process's HTTP path up and opens the plan's connections ahead (pooled
-   * client, and not when a stage ramps the connections up). Resolves when that is done; `start` need not wait
-   * for it: a connection not open by then opens when first used.
+   * Gets ready to start: opens the plan's connections ahead (pooled client, and not when a stage ramps the
+   * connections up). Resolves when each has connected or failed; `start` need not wait for it: a connection not
+   * open by then opens when first used.
    */
-  prepare(): Promise<void> {
+  async prepare(): Promise<void> {
     const { plan } = this;
     const ramped = plan.model === 'closed' && plan.stages.length > 0;
-    return Promise.all([warmUp(), ramped ? undefined : this.strategy.preconnect?.(plan.connections)]).then(() => {});
+    if (!ramped) await this.strategy.preconnect?.(plan.connections);
   }
 
   /** A prepared run that will not start: closes the connections opened ahead. */

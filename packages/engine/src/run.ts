@@ -2,6 +2,7 @@ import { ClosedModelRun } from './closed-model.js';
 import type { IntervalSink, ModelRun, RunHandle } from './model-run.js';
 import { OpenModelRun } from './open-model.js';
 import type { Plan, WorkloadModel } from './plan.js';
+import { warmUp } from './warm-up.js';
 
 export type { IntervalSink, RunHandle, RunStats } from './model-run.js';
 
@@ -35,7 +36,7 @@ export interface PreparedRun {
  */
 export function prepareRun(plan: Plan, sink: IntervalSink): PreparedRun {
   const run = MODELS[plan.model](plan, sink);
-  const ready = run.prepare();
+  const ready = Promise.all([warmUp(plan, startRun), run.prepare()]).then(() => {});
   return {
     ready,
     start: () => {

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 /** The real `volley` binary, as users run it. */
@@ -20,11 +19,4 @@ export function volley(...args: string[]): Promise<Exit> {
   });
 }
 
-/** A loopback port with nothing listening on it (free to bind, or refused when connected to). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort } from '@volley/target';

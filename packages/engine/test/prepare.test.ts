@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type IntervalData, sumCounts } from '@volley/metrics';
-import { startTarget, type Target } from '@volley/target';
+import { freePort, startTarget, type Target } from '@volley/target';
 import { type PlanInput, prepareRun, resolvePlan } from '../src/index.js';
 
 function counted(intervals: IntervalData[]) {
@@ -67,10 +67,7 @@ describe('a prepared run', () => {
   });
 
   it('against a port nothing listens on: ready anyway, and the run counts the refusals', async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const port = await freePort();
     const intervals: IntervalData[] = [];
     const prepared = prepareRun(resolvePlan({ url: `http://127.0.0.1:${port}/`, connections: 2, requests: 6 }), (i) =>
       intervals.push(i),

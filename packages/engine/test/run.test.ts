@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { decodeHistogram, type IntervalData, sumCounts } from '@volley/metrics';
-import { startTarget, type Target } from '@volley/target';
+import { freePort, startTarget, type Target } from '@volley/target';
 import { type PlanInput, resolvePlan, startRun } from '../src/index.js';
 
 interface Totals {
@@ -38,14 +37,6 @@ async function run(input: PlanInput, abortAfterMs?: number) {
     totals.bytesReceived += i.bytesReceived;
   }
   return { stats, ...totals };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('closed model against a real loopback target', () => {
@@ -104,7 +95,7 @@ describe('closed model against a real loopback target', () => {
   });
 
   it('counts a refused connection as ECONNREFUSED', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const r = await run({ url: `http://127.0.0.1:${port}/`, requests: 30, connections: 3 });
     assert.deepEqual(r.byError, { ECONNREFUSED: 30 });
     assert.equal(r.bytesSent, 0, 'a refused request never reached a socket');

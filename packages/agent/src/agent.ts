@@ -1,17 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { availableParallelism, hostname } from 'node:os';
-import { type Plan, type PreparedRun, prepareRun, prepareThreadedRun, type RunHandle } from '@volley/engine';
+import { hostname } from 'node:os';
+import { type PreparedRun, prepare, type RunHandle } from '@volley/engine';
 import type { IntervalData } from '@volley/metrics';
-import { decode, encode, type Kind, MAX_FRAME_BYTES, type Message } from '@volley/protocol';
+import type { Plan } from '@volley/plan';
+import {
+  decode,
+  encode,
+  intervalToWire,
+  type Kind,
+  MAX_FRAME_BYTES,
+  type Message,
+  planFromWire,
+} from '@volley/protocol';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
-import { intervalToWire, planFromWire } from './wire-plan.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 export const DEFAULT_AGENT_TIMEOUT_MS = 5_000;
-export const DEFAULT_HEARTBEAT_MS = 1_000;
 const MIN_BACKOFF_MS = 250;
 const TLS_REFUSALS = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -94,7 +101,6 @@ export class Agent {
           agentId: this.id,
           name: this.options.name ?? hostname(),
           version,
-          cores: availableParallelism(),
           // The address this agent reaches the controller from: what an operator recognises in the report.
           host: localAddress(ws) ?? hostname(),
         });
@@ -186,7 +192,15 @@ export class Agent {
       case 'plan': {
         this.dropPlan();
         const { runId } = msg.body;
-        const plan = planFromWire(msg.body);
+        let plan: Plan;
+        try {
+          plan = planFromWire(msg.body);
+        } catch (err) {
+          // A plan this agent cannot check is never run: it leaves the run rather than fire something else.
+          this.log.error({ runId, err: (err as Error).message }, 'refused an invalid plan');
+          this.ws?.close(1008, 'invalid plan');
+          return;
+        }
         const prepared = this.prepare(runId, plan);
         this.plan = { runId, plan, prepared };
         this.log.info({ runId, connections: plan.connections }, 'received plan');
@@ -250,19 +264,11 @@ export class Agent {
    */
   private prepare(runId: string, plan: Plan): PreparedRun {
     const sink = (interval: IntervalData) => this.send('interval', intervalToWire(runId, interval));
-    const workers = this.options.workers ?? 1;
-    if (workers <= 1) return prepareRun(plan, sink);
-    const run = prepareThreadedRun(plan, workers, sink, (err, thread) =>
-      this.log.error({ thread, err: err.message }, 'engine thread failed; the others go on'),
-    );
-    return {
-      ready: run.prepared,
-      start: () => {
-        run.start();
-        return run;
-      },
-      discard: () => run.abort(),
-    };
+    return prepare(plan, sink, {
+      workers: this.options.workers ?? 1,
+      onThreadError: (err, thread) =>
+        this.log.error({ thread, err: err.message }, 'engine thread failed; the others go on'),
+    });
   }
 
   /** Forgets a plan that has not started, closing what it opened. */

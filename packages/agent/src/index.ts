@@ -5,6 +5,4 @@ export {
   type AgentOptions,
   AgentRejectedError,
   DEFAULT_AGENT_TIMEOUT_MS,
-  DEFAULT_HEARTBEAT_MS,
 } from './agent.js';
-export { intervalToWire, planFromWire, planToWire } from './wire-plan.js';

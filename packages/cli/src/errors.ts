@@ -1,6 +1,6 @@
 import { Errors } from '@oclif/core';
-import { ControllerError, SplitError } from '@volley/controller';
-import { PlanError } from '@volley/engine';
+import { ControllerError } from '@volley/controller';
+import { PlanError } from '@volley/plan';
 import { ThresholdError } from '@volley/report';
 import { TargetError } from '@volley/target';
 
@@ -15,7 +15,7 @@ export class UsageError extends Error {
 /** Is this the user's mistake (exit 2, one line) rather than a bug (stack trace)? */
 export function isUsageError(err: unknown): boolean {
   if (err instanceof UsageError || err instanceof PlanError || err instanceof TargetError) return true;
-  if (err instanceof SplitError || err instanceof ThresholdError) return true;
+  if (err instanceof ThresholdError) return true;
   if (err instanceof ControllerError && err.code === 'UNSPLITTABLE_PLAN') return true;
   // oclif's own parse errors: unknown flags, missing arguments, unknown options, exclusive flags.
   if (err instanceof Errors.CLIError && 'parse' in err) return true;

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Args, Flags } from '@oclif/core';
-import { CLIENT_NAMES, DEFAULT_CONNECTIONS, DEFAULT_OPEN_CONNECTIONS, MAX_PIPELINING } from '@volley/engine';
+import { CLIENT_NAMES, DEFAULT_CONNECTIONS, DEFAULT_OPEN_CONNECTIONS, MAX_PIPELINING } from '@volley/plan';
 import { UsageError } from './errors.js';
 
 /** The plan flags of every command that runs load (`run`, and later `controller` and `compare`). */

@@ -1,3 +1,4 @@
 // The volley command line: oclif commands that turn flags into plans and hand them to the packages.
 export { EXIT, isUsageError, UsageError } from './errors.js';
-export { describePlan, parseHeader, planFromFlags } from './plan-from-flags.js';
+export { inputFromFlags, parseHeader } from './flags-input.js';
+export { planFromInput } from './plan-input.js';

@@ -1,12 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { Agent, planToWire } from '@volley/agent';
+import { Agent } from '@volley/agent';
 import { Controller, type ControllerEvent } from '@volley/controller';
-import type { Plan } from '@volley/engine';
+import type { Plan } from '@volley/plan';
 import type { Logger } from 'pino';
 import type { Abortable } from './conduct.js';
-import { describePlan } from './plan-from-flags.js';
 
 const BIN = fileURLToPath(new URL('../bin/run.js', import.meta.url));
 
@@ -29,8 +28,7 @@ export function startLocalRun(
     host: '127.0.0.1',
     port: 0,
     agents,
-    plan: planToWire(plan),
-    planInfo: describePlan(plan),
+    plan,
     toolVersion,
     token,
     logger,

@@ -1,5 +1,5 @@
 import type { ControllerEvent } from '@volley/controller';
-import type { Plan } from '@volley/engine';
+import type { Plan } from '@volley/plan';
 import { renderProgress } from '@volley/report';
 
 /** Where progress goes: stderr in the CLI, so stdout keeps only the report or the JSON document. */

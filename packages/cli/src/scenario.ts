@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { Endpoint } from '@volley/engine';
+import { type Endpoint, type PlanFragment, parseDuration, parseRate, parseStageParts, stagesOf } from '@volley/plan';
 import type { ErrorObject } from 'ajv';
 import type { Document, Node as YamlNode } from 'yaml';
 import { UsageError } from './errors.js';
-import type { PlanFlagValues } from './plan-from-flags.js';
 
 const SCHEMA = new URL('../schema/scenario.schema.json', import.meta.url);
 
@@ -21,11 +20,10 @@ export interface ScenarioRequest {
   where: string;
 }
 
-/** A scenario file, validated: plan flags in the form the command line gives them, and the requests. */
+/** A scenario file, validated: its part of the plan (the load, and headers for every request), and the requests. */
 export interface Scenario {
   url?: string;
-  flags: Partial<PlanFlagValues>;
-  headers: Array<[string, string]>;
+  load: PlanFragment;
   requests: ScenarioRequest[];
   /** Pass/fail criteria, as --threshold takes them. */
   thresholds: string[];
@@ -121,22 +119,9 @@ export async function loadScenario(file: string): Promise<Scenario> {
   }
   return {
     ...(scenario.url !== undefined ? { url: scenario.url } : {}),
-    flags: loadFlags(scenario.load ?? {}),
-    headers: headerPairs(scenario.headers),
+    load: { ...loadInput(scenario.load ?? {}), headers: headerPairs(scenario.headers) },
     requests,
     thresholds: scenario.thresholds ?? [],
-  };
-}
-
-/**
- * The plan of a run with a scenario: the file's load under the command line's flags, the file's headers before
- * the command line's, and its requests on the run's URL.
- */
-export function scenarioPlanInput<T extends Partial<PlanFlagValues>>(scenario: Scenario, url: string, cli: T) {
-  return {
-    flags: mergeFlags(scenario.flags, cli),
-    headers: scenario.headers,
-    endpoints: endpointsOn(scenario, url),
   };
 }
 
@@ -158,44 +143,35 @@ export function endpointsOn(scenario: Scenario, url: string): Endpoint[] {
   });
 }
 
-/**
- * The file's load in the command line's form, so both go through one parser. Flags override the file: a
- * duration, request count or stages on the command line replace all three of the file's (they bound the run
- * together), any other flag replaces its own field.
- */
-export function mergeFlags<T extends Partial<PlanFlagValues>>(file: Partial<PlanFlagValues>, cli: T): T {
-  const given = Object.fromEntries(Object.entries(cli).filter(([, v]) => v !== undefined)) as T;
-  const merged: Partial<PlanFlagValues> = { ...file };
-  if (given.duration !== undefined || given.requests !== undefined || given.stage !== undefined) {
-    delete merged.duration;
-    delete merged.requests;
-    delete merged.stage;
+/** The file's load as a part of the plan, read with the same parsers as the flags. */
+function loadInput(load: NonNullable<ScenarioFile['load']>): PlanFragment {
+  const input: PlanFragment = {};
+  if (load.model !== undefined) input.model = load.model;
+  if (load.connections !== undefined) input.connections = load.connections;
+  if (load.rate !== undefined) {
+    input.rate = typeof load.rate === 'number' ? load.rate : parseRate(load.rate, 'load.rate');
+    input.model = 'open';
   }
-  return { ...merged, ...given } as T;
-}
-
-function loadFlags(load: NonNullable<ScenarioFile['load']>): Partial<PlanFlagValues> {
-  const flags: Partial<PlanFlagValues> = {};
-  if (load.connections !== undefined) flags.connections = load.connections;
-  if (load.rate !== undefined) flags.rate = String(load.rate);
   if (load.stages !== undefined) {
-    flags.stage = load.stages.map((s) => `${seconds(s.duration)}:${String(s.target)}`);
+    const { model, stages } = stagesOf(load.stages.map((s) => parseStageParts(s.duration, s.target)));
+    input.stages = stages;
+    input.model = model;
   }
-  if (load.duration !== undefined) flags.duration = seconds(load.duration);
-  if (load.requests !== undefined) flags.requests = load.requests;
-  if (load.client !== undefined) flags.client = load.client;
-  if (load.timeout !== undefined) flags.timeout = seconds(load.timeout);
-  if (load.pipelining !== undefined) flags.pipelining = load.pipelining;
-  if (load.http2 !== undefined) flags.http2 = load.http2;
-  if (load.insecure !== undefined) flags.insecure = load.insecure;
+  if (load.duration !== undefined) input.durationMs = milliseconds(load.duration);
+  if (load.requests !== undefined) input.requests = load.requests;
+  if (load.client !== undefined) input.client = load.client as PlanFragment['client'];
+  if (load.timeout !== undefined) input.timeoutMs = milliseconds(load.timeout);
+  if (load.pipelining !== undefined) input.pipelining = load.pipelining;
+  if (load.http2 !== undefined) input.http2 = load.http2;
+  if (load.insecure !== undefined) input.insecure = load.insecure;
   if (load.model === 'open' && load.rate === undefined && load.stages === undefined) {
     throw new UsageError('scenario: load.model open needs load.rate or rate stages');
   }
-  return flags;
+  return input;
 }
 
-/** A duration as the command line writes it: numbers are seconds. */
-const seconds = (d: number | string): string => (typeof d === 'number' ? String(d) : d);
+/** A duration as the file writes it: numbers are seconds. */
+const milliseconds = (d: number | string): number => (typeof d === 'number' ? Math.round(d * 1000) : parseDuration(d));
 
 function headerPairs(headers: Record<string, string | number | boolean> | undefined): Array<[string, string]> {
   return Object.entries(headers ?? {}).map(([name, value]) => [name, String(value)]);

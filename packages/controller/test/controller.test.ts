@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Agent, AgentRejectedError, planToWire } from '@volley/agent';
-import { type PlanInput, resolvePlan } from '@volley/engine';
+import { Agent, AgentRejectedError } from '@volley/agent';
+import { type Plan, type PlanInput, resolvePlan } from '@volley/plan';
 import { decodeHistogramBase64 } from '@volley/metrics';
-import { decode, encode, type PlanFields } from '@volley/protocol';
+import { decode, encode } from '@volley/protocol';
 import { startTarget, type Target } from '@volley/target';
 import { pino } from 'pino';
 import WebSocket from 'ws';
@@ -12,15 +12,14 @@ import { Controller, type ControllerOptions } from '../src/index.js';
 const logger = pino({ level: 'silent' });
 const TOKEN = 'test-token';
 
-function wirePlan(input: Partial<PlanInput> & { url: string }): PlanFields {
-  return planToWire(resolvePlan({ intervalMs: 200, ...input }));
+function planOf(input: Partial<PlanInput> & { url: string }): Plan {
+  return resolvePlan({ intervalMs: 200, ...input });
 }
 
-function controller(plan: PlanFields, options: Partial<ControllerOptions> = {}): Controller {
+function controller(plan: Plan, options: Partial<ControllerOptions> = {}): Controller {
   return new Controller({
     agents: 1,
     plan,
-    planInfo: {},
     toolVersion: 'test',
     token: TOKEN,
     logger,
@@ -65,7 +64,7 @@ describe('controller and agents over a real WebSocket', () => {
 
   it('splits a request count over three agents and merges their histograms exactly', async () => {
     const before = target.stats().requests;
-    const c = track(controller(wirePlan({ url: target.url, requests: 3001, connections: 6 }), { agents: 3 }));
+    const c = track(controller(planOf({ url: target.url, requests: 3001, connections: 6 }), { agents: 3 }));
     const url = await c.listen();
     const agents = [0, 1, 2].map((i) => new Agent({ url, token: TOKEN, name: `a${i}`, logger }));
     const sessions = agents.map((a) => a.serve());
@@ -92,7 +91,7 @@ describe('controller and agents over a real WebSocket', () => {
   });
 
   it('refuses an agent with a wrong token before the upgrade', async () => {
-    const c = track(controller(wirePlan({ url: target.url, requests: 1 })));
+    const c = track(controller(planOf({ url: target.url, requests: 1 })));
     const url = await c.listen();
     const agent = new Agent({ url, token: 'wrong', name: 'intruder', logger });
     await assert.rejects(
@@ -103,10 +102,10 @@ describe('controller and agents over a real WebSocket', () => {
   });
 
   it('rejects an agent that speaks another protocol version, naming both versions', async () => {
-    const c = track(controller(wirePlan({ url: target.url, requests: 1 })));
+    const c = track(controller(planOf({ url: target.url, requests: 1 })));
     const url = await c.listen();
     const { ws, frames, closed } = await rawClient(url);
-    const hello = encode('hello', { agentId: 'x', name: 'old', version: '0.0.1', cores: 1 });
+    const hello = encode('hello', { agentId: 'x', name: 'old', version: '0.0.1' });
     // Envelope field 1 (protocol_version) is the first varint: 0x08 then the version.
     assert.equal(hello[0], 0x08);
     const other = Uint8Array.from(hello);
@@ -120,7 +119,7 @@ describe('controller and agents over a real WebSocket', () => {
   });
 
   it('closes a connection that sends a frame it cannot decode', async () => {
-    const c = track(controller(wirePlan({ url: target.url, requests: 1 })));
+    const c = track(controller(planOf({ url: target.url, requests: 1 })));
     const url = await c.listen();
     const { ws, closed } = await rawClient(url);
     ws.send(Buffer.from('not a protobuf envelope at all'));
@@ -130,7 +129,7 @@ describe('controller and agents over a real WebSocket', () => {
 
   it('finishes a run when an agent goes silent, keeping what the others measured', async () => {
     const c = track(
-      controller(wirePlan({ url: target.url, requests: 400, connections: 2 }), {
+      controller(planOf({ url: target.url, requests: 400, connections: 2 }), {
         agents: 2,
         heartbeatMs: 100,
         agentTimeoutMs: 600,
@@ -139,7 +138,7 @@ describe('controller and agents over a real WebSocket', () => {
     const url = await c.listen();
     // A member that says hello and then never answers: a frozen machine, from the controller's point of view.
     const mute = await rawClient(url);
-    mute.ws.send(encode('hello', { agentId: 'mute', name: 'mute', version: 'test', cores: 1 }));
+    mute.ws.send(encode('hello', { agentId: 'mute', name: 'mute', version: 'test' }));
     const agent = new Agent({ url, token: TOKEN, name: 'live', logger });
     const session = agent.serve();
     const result = await c.run();
@@ -154,11 +153,11 @@ describe('controller and agents over a real WebSocket', () => {
   });
 
   it('an abort before the start barrier sends no Start and still returns a result', async () => {
-    const c = track(controller(wirePlan({ url: target.url, durationMs: 60_000 })));
+    const c = track(controller(planOf({ url: target.url, durationMs: 60_000 })));
     const url = await c.listen();
     // A member that never echoes heartbeats keeps the controller measuring round trips for a second.
     const slow = await rawClient(url);
-    slow.ws.send(encode('hello', { agentId: 'slow', name: 'slow', version: 'test', cores: 1 }));
+    slow.ws.send(encode('hello', { agentId: 'slow', name: 'slow', version: 'test' }));
     const running = c.run();
     setTimeout(() => c.abort('test'), 300);
     const result = await running;
@@ -174,7 +173,7 @@ describe('controller and agents over a real WebSocket', () => {
       [400, 10_000],
       [-1, 300],
     ] as const) {
-      const c = track(controller(wirePlan({ url: target.url, requests: 1 }), { readyTimeoutMs }));
+      const c = track(controller(planOf({ url: target.url, requests: 1 }), { readyTimeoutMs }));
       const url = await c.listen();
       // An agent that echoes heartbeats and reports Ready `readyAfterMs` after its Plan (-1: never).
       const raw = await rawClient(url);
@@ -196,7 +195,7 @@ describe('controller and agents over a real WebSocket', () => {
         }
       });
       const t0 = performance.now();
-      raw.ws.send(encode('hello', { agentId: 'raw', name: 'raw', version: 'test', cores: 1 }));
+      raw.ws.send(encode('hello', { agentId: 'raw', name: 'raw', version: 'test' }));
       await c.run();
       if (readyAfterMs >= 0) assert.ok(startAt >= readyAt, 'no Start before the Ready');
       else assert.ok(startAt - t0 >= readyTimeoutMs, `Start after the ${readyTimeoutMs} ms limit`);
@@ -206,7 +205,7 @@ describe('controller and agents over a real WebSocket', () => {
   });
 
   it('aborts a long run: agents stop, and the result holds what was measured', async () => {
-    const c = track(controller(wirePlan({ url: target.url, durationMs: 60_000, connections: 2 })));
+    const c = track(controller(planOf({ url: target.url, durationMs: 60_000, connections: 2 })));
     const url = await c.listen();
     const agent = new Agent({ url, token: TOKEN, name: 'a', logger });
     const session = agent.serve();

@@ -1,6 +1,7 @@
+import { type ClosedPlan, slotsOf } from '@volley/plan';
 import { ClosedLoop, type LoopHost } from './closed-loop.js';
+import type { EngineModel } from './model.js';
 import { ModelRun } from './model-run.js';
-import { slotsOf } from './plan.js';
 import { RequestMix } from './request-template.js';
 import { connectionsAt } from './schedule.js';
 
@@ -12,7 +13,7 @@ const RAMP_TICK_MS = 50;
  * request budget is spent. With stages, the number of busy loops follows the ramp: loops above it park after
  * their current request and wake when the ramp rises.
  */
-export class ClosedModelRun extends ModelRun implements LoopHost {
+export class ClosedModelRun extends ModelRun<ClosedPlan> implements LoopHost {
   private remaining = Number.POSITIVE_INFINITY;
   private idleLoops = 0;
   private active = 0;
@@ -79,3 +80,11 @@ export class ClosedModelRun extends ModelRun implements LoopHost {
     this.rampTimer = setTimeout(() => this.ramp(), RAMP_TICK_MS);
   }
 }
+
+/** The closed model in the engine's registry. */
+export const closedModel = {
+  create: (plan, sink) => new ClosedModelRun(plan, sink),
+  // Connection stages open their connections as the ramp reaches them.
+  preconnect: (plan) => (plan.stages.length > 0 ? 0 : plan.connections),
+  warmUp: {},
+} satisfies EngineModel<ClosedPlan>;

@@ -1,7 +1,7 @@
 import { type IntervalData, Recorder } from '@volley/metrics';
+import type { Plan } from '@volley/plan';
 import { type ClientStrategy, type Connection, createStrategy } from './client/index.js';
 import { ABORT_CODE } from './error-kind.js';
-import type { Plan } from './plan.js';
 
 /** Receives each interval as it closes; the engine never formats or sends anything itself. */
 export type IntervalSink = (interval: IntervalData) => void;
@@ -31,7 +31,7 @@ class AbortedError extends Error {
  * the end: requests in flight when time is up are waited for (at most the timeout), so every request the engine
  * starts ends in exactly one bucket of exactly one interval. A model decides only when requests go out.
  */
-export abstract class ModelRun implements RunHandle {
+export abstract class ModelRun<P extends Plan = Plan> implements RunHandle {
   readonly done: Promise<RunStats>;
   protected readonly recorder: Recorder;
   protected readonly connections: Connection[] = [];
@@ -52,7 +52,7 @@ export abstract class ModelRun implements RunHandle {
   private deadlineTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    protected readonly plan: Plan,
+    protected readonly plan: P,
     private readonly sink: IntervalSink,
   ) {
     this.recorder = new Recorder(plan.endpoints.map((e) => e.name));
@@ -72,14 +72,11 @@ export abstract class ModelRun implements RunHandle {
   }
 
   /**
-   * Gets ready to start: opens the plan's connections ahead (pooled client, and not when a stage ramps the
-   * connections up). Resolves when each has connected or failed; `start` need not wait for it: a connection not
-   * open by then opens when first used.
+   * Gets ready to start: opens `connections` ahead (the pooled client). Resolves when each has connected or
+   * failed; `start` need not wait for it: a connection not open by then opens when first used.
    */
-  async prepare(): Promise<void> {
-    const { plan } = this;
-    const ramped = plan.model === 'closed' && plan.stages.length > 0;
-    if (!ramped) await this.strategy.preconnect?.(plan.connections);
+  async prepare(connections: number): Promise<void> {
+    if (connections > 0) await this.strategy.preconnect?.(connections);
   }
 
   /** A prepared run that will not start: closes the connections opened ahead. */

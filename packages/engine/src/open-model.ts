@@ -1,8 +1,9 @@
 import type { Recorder } from '@volley/metrics';
+import { type OpenPlan, slotsOf } from '@volley/plan';
 import type { Connection } from './client/index.js';
 import { Exchange } from './exchange.js';
+import type { EngineModel } from './model.js';
 import { ModelRun } from './model-run.js';
-import { slotsOf } from './plan.js';
 import { RequestMix } from './request-template.js';
 import { RateSchedule, type Schedule } from './schedule.js';
 
@@ -16,7 +17,7 @@ export const LATE_AFTER_US = 10_000;
  * A request due while every connection is busy waits for one and goes out late; it is counted as late.
  * Pending requests are not stored: request n is due at schedule.at(n), so only the count of sent ones is kept.
  */
-export class OpenModelRun extends ModelRun {
+export class OpenModelRun extends ModelRun<OpenPlan> {
   private schedule!: Schedule;
   private readonly free: OpenExchange[] = [];
   private inFlight = 0;
@@ -163,3 +164,11 @@ class OpenExchange extends Exchange {
     setImmediate(this.releaseLater);
   }
 }
+
+/** The open model in the engine's registry. */
+export const openModel = {
+  create: (plan, sink) => new OpenModelRun(plan, sink),
+  preconnect: (plan) => plan.connections,
+  // As fast as it goes: the pump and its timers get as hot as the sends.
+  warmUp: { rate: 100_000 },
+} satisfies EngineModel<OpenPlan>;

@@ -1,5 +1,5 @@
+import type { Plan } from '@volley/plan';
 import type { Dispatcher } from 'undici';
-import type { Plan } from './plan.js';
 
 /** Everything about a request that does not change between sends, built once before the run. */
 export interface RequestTemplate {

@@ -1,25 +1,32 @@
-import { ClosedModelRun } from './closed-model.js';
-import type { IntervalSink, ModelRun, RunHandle } from './model-run.js';
-import { OpenModelRun } from './open-model.js';
-import type { Plan, WorkloadModel } from './plan.js';
+import type { Plan, WorkloadModel } from '@volley/plan';
+import { closedModel } from './closed-model.js';
+import type { EngineModel } from './model.js';
+import type { IntervalSink, RunHandle } from './model-run.js';
+import { openModel } from './open-model.js';
+import { prepareThreadedRun } from './threads/threaded-run.js';
 import { warmUp } from './warm-up.js';
 
 export type { IntervalSink, RunHandle, RunStats } from './model-run.js';
 
-/** Workload models by name; each is one file implementing ModelRun. */
-const MODELS = {
-  closed: (plan, sink) => new ClosedModelRun(plan, sink),
-  open: (plan, sink) => new OpenModelRun(plan, sink),
-} satisfies Record<WorkloadModel, (plan: Plan, sink: IntervalSink) => ModelRun>;
+/** Workload models by name: adding one is a file beside this one and a line here. */
+const MODELS: { [M in WorkloadModel]: EngineModel<Extract<Plan, { model: M }>> } = {
+  closed: closedModel,
+  open: openModel,
+};
 
-/** Starts a run of the plan now; intervals go to `sink` as they close. */
+/** The engine side of a plan's own model. */
+export function engineModel<P extends Plan>(plan: P): EngineModel<P> {
+  return MODELS[plan.model] as unknown as EngineModel<P>;
+}
+
+/** Starts a run of the plan now, on this thread; intervals go to `sink` as they close. */
 export function startRun(plan: Plan, sink: IntervalSink): RunHandle {
-  const run = MODELS[plan.model](plan, sink);
+  const run = engineModel(plan).create(plan, sink);
   run.start();
   return run;
 }
 
-/** A run made ready ahead of its start (see `prepareRun`). */
+/** A run made ready ahead of its start (see `prepare`). */
 export interface PreparedRun {
   /** Resolves when the warm-up is done and the connections are open (or failed to open); never rejects. */
   readonly ready: Promise<void>;
@@ -29,14 +36,36 @@ export interface PreparedRun {
   discard(): void;
 }
 
+/** How a run is spread over this process. */
+export interface PrepareOptions {
+  /** Engine threads: more than 1 runs the plan's shares on worker threads, merged into one interval stream. */
+  workers?: number;
+  /** A thread that failed; the others go on, and what it measured is kept. */
+  onThreadError?: (err: Error, thread: number) => void;
+}
+
 /**
- * Gets a run ready without starting it: this process's HTTP path is warmed up and the connections are opened, so
- * the run's first second measures the server, not the generator's cold start. An agent prepares when the Plan
- * arrives and starts on the Start; the start barrier in between leaves time for it.
+ * The engine's one entry point: gets a run ready without starting it. This process's HTTP path is warmed up and
+ * the connections are opened, so the run's first second measures the server, not the generator's cold start.
+ * With `workers` > 1 the same happens on each thread, hidden behind the same PreparedRun. An agent prepares
+ * when the Plan arrives and starts on the Start; the start barrier in between leaves time for it.
  */
-export function prepareRun(plan: Plan, sink: IntervalSink): PreparedRun {
-  const run = MODELS[plan.model](plan, sink);
-  const ready = Promise.all([warmUp(plan, startRun), run.prepare()]).then(() => {});
+export function prepare(plan: Plan, sink: IntervalSink, options: PrepareOptions = {}): PreparedRun {
+  const workers = options.workers ?? 1;
+  if (workers > 1) {
+    const threaded = prepareThreadedRun(plan, workers, sink, options.onThreadError);
+    return {
+      ready: threaded.prepared,
+      start: () => {
+        threaded.start();
+        return threaded;
+      },
+      discard: () => threaded.abort(),
+    };
+  }
+  const model = engineModel(plan);
+  const run = model.create(plan, sink);
+  const ready = Promise.all([warmUp(plan, model.warmUp, startRun), run.prepare(model.preconnect(plan))]).then(() => {});
   return {
     ready,
     start: () => {

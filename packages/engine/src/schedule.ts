@@ -1,4 +1,4 @@
-import type { Stage } from './plan.js';
+import type { Stage } from '@volley/plan';
 
 /**
  * When each request of an open-model run is meant to go out. Pure: no clocks inside, so a constant rate and a

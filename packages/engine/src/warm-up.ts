@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Plan, type PlanInput, resolvePlan } from '@volley/plan';
 import type { IntervalSink, RunHandle } from './model-run.js';
-import { type Plan, resolvePlan } from './plan.js';
 
 /** Requests of the warm-up: enough for V8 to optimize the send-and-measure path, not only compile it. */
 const WARM_UP_REQUESTS = 2_000;
@@ -16,12 +16,20 @@ let warming: Promise<void> | undefined;
  * measures is thrown away. Once per process (per thread: each has its own parser and JIT); never fails, at worst
  * it warms less.
  */
-export function warmUp(plan: Plan, start: (plan: Plan, sink: IntervalSink) => RunHandle): Promise<void> {
-  warming ??= run(plan, start).catch(() => {});
+export function warmUp(
+  plan: Plan,
+  model: Partial<PlanInput>,
+  start: (plan: Plan, sink: IntervalSink) => RunHandle,
+): Promise<void> {
+  warming ??= run(plan, model, start).catch(() => {});
   return warming;
 }
 
-async function run(plan: Plan, start: (plan: Plan, sink: IntervalSink) => RunHandle): Promise<void> {
+async function run(
+  plan: Plan,
+  model: Partial<PlanInput>,
+  start: (plan: Plan, sink: IntervalSink) => RunHandle,
+): Promise<void> {
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => res.end('ok'));
@@ -40,8 +48,7 @@ async function run(plan: Plan, start: (plan: Plan, sink: IntervalSink) => RunHan
       model: plan.model,
       connections: 4,
       requests: WARM_UP_REQUESTS,
-      // The open model as fast as it goes: its pump and timers get as hot as its sends.
-      ...(plan.model === 'open' ? { rate: 100_000 } : {}),
+      ...model,
     });
     await start(warm, () => {}).done;
   } finally {

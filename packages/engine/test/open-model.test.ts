@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createTotalHistogram, decodeHistogram, type IntervalData, sumCounts } from '@volley/metrics';
-import { type PlanInput, resolvePlan, startRun } from '../src/index.js';
+import { type PlanInput, resolvePlan } from '@volley/plan';
+import { startRun } from '../src/index.js';
 
 /**
  * A loopback HTTP server that notes when each request arrives and how many are open at once. It can answer

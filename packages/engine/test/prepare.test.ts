@@ -3,8 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type IntervalData, sumCounts } from '@volley/metrics';
+import { type PlanInput, resolvePlan } from '@volley/plan';
 import { freePort, startTarget, type Target } from '@volley/target';
-import { type PlanInput, prepareRun, resolvePlan } from '../src/index.js';
+import { prepare } from '../src/index.js';
 
 function counted(intervals: IntervalData[]) {
   let ok = 0;
@@ -36,7 +37,7 @@ describe('a prepared run', () => {
     it(`${model} model: opens its connections before the start, sends nothing, then uses exactly those`, async () => {
       const before = target.stats();
       const intervals: IntervalData[] = [];
-      const prepared = prepareRun(resolvePlan({ url: target.url, connections: 6, ...input } as PlanInput), (i) =>
+      const prepared = prepare(resolvePlan({ url: target.url, connections: 6, ...input } as PlanInput), (i) =>
         intervals.push(i),
       );
       await prepared.ready;
@@ -58,7 +59,7 @@ describe('a prepared run', () => {
   it('discarded: closes what it opened, sends nothing', async () => {
     await until(() => target.stats().open === 0, 'earlier runs closed their connections');
     const before = target.stats();
-    const prepared = prepareRun(resolvePlan({ url: target.url, connections: 5, requests: 10 }), () => {});
+    const prepared = prepare(resolvePlan({ url: target.url, connections: 5, requests: 10 }), () => {});
     await prepared.ready;
     await until(() => target.stats().open - before.open === 5, 'five connections open');
     prepared.discard();
@@ -69,7 +70,7 @@ describe('a prepared run', () => {
   it('against a port nothing listens on: ready anyway, and the run counts the refusals', async () => {
     const port = await freePort();
     const intervals: IntervalData[] = [];
-    const prepared = prepareRun(resolvePlan({ url: `http://127.0.0.1:${port}/`, connections: 2, requests: 6 }), (i) =>
+    const prepared = prepare(resolvePlan({ url: `http://127.0.0.1:${port}/`, connections: 2, requests: 6 }), (i) =>
       intervals.push(i),
     );
     await prepared.ready;
@@ -102,7 +103,7 @@ describe('a prepared run whose sockets the server closed before the start', () =
   it('opens fresh ones in their place: no errors, the same number of sockets in use', async () => {
     const { port } = server.address() as { port: number };
     const intervals: IntervalData[] = [];
-    const prepared = prepareRun(resolvePlan({ url: `http://127.0.0.1:${port}/`, connections: 3, requests: 30 }), (i) =>
+    const prepared = prepare(resolvePlan({ url: `http://127.0.0.1:${port}/`, connections: 3, requests: 30 }), (i) =>
       intervals.push(i),
     );
     await prepared.ready;

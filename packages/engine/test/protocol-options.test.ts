@@ -4,7 +4,8 @@ import { createSecureServer } from 'node:http2';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type IntervalData, sumCounts } from '@volley/metrics';
-import { PlanError, type PlanInput, resolvePlan, startRun } from '../src/index.js';
+import { PlanError, type PlanInput, resolvePlan } from '@volley/plan';
+import { startRun } from '../src/index.js';
 
 const TLS = new URL('../../../test/fixtures/tls/', import.meta.url);
 

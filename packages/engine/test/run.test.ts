@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeHistogram, type IntervalData, sumCounts } from '@volley/metrics';
+import { type PlanInput, resolvePlan } from '@volley/plan';
 import { freePort, startTarget, type Target } from '@volley/target';
-import { type PlanInput, resolvePlan, startRun } from '../src/index.js';
+import { startRun } from '../src/index.js';
 
 interface Totals {
   intervals: IntervalData[];

@@ -3,7 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { decodeHistogram, type IntervalData, sumCounts } from '@volley/metrics';
-import { type Endpoint, RequestMix, type RequestTemplate, resolvePlan, startRun } from '../src/index.js';
+import { type Endpoint, resolvePlan } from '@volley/plan';
+import { RequestMix, type RequestTemplate, startRun } from '../src/index.js';
 
 const endpoint = (name: string, weight: number, extra: Partial<Endpoint> = {}): Endpoint => ({
   name,

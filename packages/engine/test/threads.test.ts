@@ -3,8 +3,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { decodeHistogram, type IntervalData, sumCounts } from '@volley/metrics';
+import { type PlanInput, resolvePlan } from '@volley/plan';
 import { startTarget, type Target } from '@volley/target';
-import { type PlanInput, resolvePlan, splitPlan, startThreadedRun, usableWorkers } from '../src/index.js';
+import { startThreadedRun } from '../src/index.js';
 
 async function run(input: PlanInput, workers: number, abortAfterMs?: number) {
   const intervals: IntervalData[] = [];
@@ -28,39 +29,6 @@ async function run(input: PlanInput, workers: number, abortAfterMs?: number) {
   }
   return { stats, intervals, responses, total, histogram, errors };
 }
-
-describe('splitPlan among threads', () => {
-  it('shares connections and requests exactly, divides a rate, and shares connection stages', () => {
-    const closed = splitPlan(resolvePlan({ url: 'http://x/', connections: 5, requests: 7 }), 2);
-    assert.deepEqual(
-      closed.map((p) => [p.connections, p.requests]),
-      [
-        [3, 4],
-        [2, 3],
-      ],
-    );
-    const open = splitPlan(resolvePlan({ url: 'http://x/', rate: 900, durationMs: 1000, connections: 10 }), 3);
-    assert.deepEqual(
-      open.map((p) => [p.rate, p.connections, p.durationMs]),
-      [
-        [300, 4, 1000],
-        [300, 3, 1000],
-        [300, 3, 1000],
-      ],
-    );
-    const staged = splitPlan(resolvePlan({ url: 'http://x/', stages: [{ durationMs: 1000, target: 5 }] }), 2);
-    assert.deepEqual(
-      staged.map((p) => p.stages.map((s) => s.target)),
-      [[3], [2]],
-    );
-  });
-
-  it('never uses more threads than connections, or than requests', () => {
-    assert.equal(usableWorkers(resolvePlan({ url: 'http://x/', connections: 2 }), 8), 2);
-    assert.equal(usableWorkers(resolvePlan({ url: 'http://x/', connections: 50, requests: 3 }), 8), 3);
-    assert.equal(usableWorkers(resolvePlan({ url: 'http://x/', connections: 50 }), 0), 1);
-  });
-});
 
 describe('engine threads against a real loopback target', () => {
   let target: Target;

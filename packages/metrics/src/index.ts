@@ -24,4 +24,5 @@ export {
   type Result,
   type ThresholdResult,
 } from './result.js';
+export { buildResult, type RunFacts } from './result-builder.js';
 export { type LatencySummary, summarize } from './summary.js';

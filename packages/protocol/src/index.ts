@@ -1,4 +1,5 @@
-// The wire contract between controller and agents: generated protobuf code and frame helpers.
+// The wire contract between controller and agents: generated protobuf code, frame helpers, and every conversion
+// of plans and intervals to and from the wire.
 import './numbers.js';
 import { volley } from '../gen/volley.js';
 
@@ -9,8 +10,10 @@ const pb = volley.v1;
  * 2: open model (Plan.rate, Plan.stages, Interval.service_histogram, Interval.late), pipelining, HTTP/2 and
  * scenarios (Plan.endpoints, Interval.endpoints): a version-1 agent would have ignored them and run something else.
  * 3: Ready (agent -> controller after a Plan): a version-2 agent would never send it, and every run would wait.
+ * 4: Plan.model (an enum) replaces `bool open`, so a third model is a new enum value; a version-3 agent would
+ *    read every plan as closed.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** Largest frame either side accepts; an Interval with a full histogram is a few KiB. */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
@@ -19,15 +22,12 @@ export type Hello = volley.v1.Hello;
 export type Welcome = volley.v1.Welcome;
 export type Reject = volley.v1.Reject;
 export type WirePlan = volley.v1.Plan;
-/** The fields of a Plan a controller fills in before adding the run id. */
-export type PlanFields = Omit<volley.v1.Plan.$Properties, 'runId'>;
 export type Start = volley.v1.Start;
 export type Interval = volley.v1.Interval;
 export type Finished = volley.v1.Finished;
 export type Abort = volley.v1.Abort;
 export type Heartbeat = volley.v1.Heartbeat;
 export type Ready = volley.v1.Ready;
-export const WireClient = pb.ClientStrategy;
 
 /** What each message kind decodes to. */
 interface Decoded {
@@ -96,3 +96,5 @@ export function decode(data: Uint8Array): Message {
   if (body == null) throw new ProtocolError('MALFORMED_FRAME', `frame names ${kind} but carries none`);
   return { kind, version: envelope.protocolVersion, body } as Message;
 }
+
+export { intervalFromWire, intervalToWire, planFromWire, planToWire } from './wire.js';

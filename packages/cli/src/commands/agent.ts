@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
 import { Agent, AgentRejectedError } from '@volley/agent';
-import { parseDuration } from '@volley/engine';
+import { parseDuration } from '@volley/plan';
 import { VolleyCommand } from '../base-command.js';
 import { UsageError } from '../errors.js';
 import { agentTimeoutFlag, parseWorkers, workersFlag } from '../flags.js';

@@ -1,16 +1,17 @@
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Args, Flags } from '@oclif/core';
-import type { ClientName, Plan } from '@volley/engine';
 import type { Result } from '@volley/metrics';
+import type { ClientName, Plan } from '@volley/plan';
+import { resolvePlan } from '@volley/plan';
 import { diffResults, rankRuns, renderDiff, renderRanking } from '@volley/report';
 import type { Logger } from 'pino';
 import { VolleyCommand } from '../base-command.js';
 import { untilDone } from '../conduct.js';
 import { EXIT, UsageError } from '../errors.js';
 import { planFlags } from '../flags.js';
+import { inputFromFlags } from '../flags-input.js';
 import { startLocalRun } from '../local-run.js';
-import { planFromFlags } from '../plan-from-flags.js';
 import { readResult } from '../read-result.js';
 import { checkOutputPath } from '../report-output.js';
 
@@ -81,15 +82,18 @@ export default class Compare extends VolleyCommand {
     // Every plan is validated before the first request goes out.
     const runs = MATRIX.map(({ client, sequential }) => {
       const concurrency = sequential ? 1 : flags.connections;
-      const plan = planFromFlags(args.first as string, {
-        client,
-        connections: Math.min(concurrency, flags.requests),
-        requests: flags.requests,
-        method: flags.method,
-        header: flags.header,
-        body: flags.body,
-        timeout: flags.timeout,
-        insecure: flags.insecure,
+      const plan = resolvePlan({
+        url: args.first as string,
+        ...inputFromFlags({
+          client,
+          connections: Math.min(concurrency, flags.requests),
+          requests: flags.requests,
+          method: flags.method,
+          header: flags.header,
+          body: flags.body,
+          timeout: flags.timeout,
+          insecure: flags.insecure,
+        }),
       });
       return { client, concurrency, plan };
     });

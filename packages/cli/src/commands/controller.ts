@@ -1,19 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Flags } from '@oclif/core';
-import { planToWire } from '@volley/agent';
 import { Controller, type ControllerEvent } from '@volley/controller';
-import { parseDuration } from '@volley/engine';
 import type { Result } from '@volley/metrics';
+import { parseDuration } from '@volley/plan';
 import { VolleyCommand } from '../base-command.js';
-import { untilDone } from '../conduct.js';
 import { UsageError } from '../errors.js';
 import { agentTimeoutFlag, outputFlags, planFlags, thresholdFlags, urlArg } from '../flags.js';
-import { type MetricsServer, startMetricsServer } from '../metrics-server.js';
-import { describePlan, planFromInput } from '../plan-from-flags.js';
-import { Progress } from '../progress.js';
-import { checkOutputPath, emitResult } from '../report-output.js';
-import { applyThresholds, exitCodeFor, parseThresholds } from '../thresholds.js';
+import { planFromInput } from '../plan-input.js';
+import { runSession } from '../session.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -47,61 +42,46 @@ export default class ControllerCommand extends VolleyCommand {
 
   async run(): Promise<Result> {
     const { args, flags } = await this.parse(ControllerCommand);
-    const { plan, thresholds: fromFile } = await planFromInput(
-      args.url,
-      flags,
-      'missing URL: the target every agent will load',
-    );
-    const thresholds = parseThresholds([...fromFile, ...(flags.threshold ?? [])]);
+    const { plan, thresholds } = await planFromInput(args.url, flags, 'missing URL: the target every agent will load');
     if (flags.agents > plan.connections) {
       throw new UsageError(`--agents ${flags.agents} needs at least as many connections, got -c ${plan.connections}`);
     }
     const { host, port } = parseListen(flags.listen);
-    await checkOutputPath(flags.output);
     const tls = flags['tls-cert'] && flags['tls-key'] ? await readTls(flags['tls-cert'], flags['tls-key']) : undefined;
     const logger = this.createLogger(flags['log-level']);
-    const progress = new Progress(process.stderr, plan, flags.quiet);
-    let metrics: MetricsServer | undefined;
-    const say = (line: string): void => progress.line(line);
-    const controller = new Controller({
-      host,
-      port,
-      agents: flags.agents,
-      plan: planToWire(plan),
-      planInfo: describePlan(plan),
-      toolVersion: version,
-      logger,
-      agentTimeoutMs: parseDuration(flags['agent-timeout']),
-      waitTimeoutMs: parseDuration(flags['wait-timeout']),
-      ...(flags.token ? { token: flags.token } : {}),
-      ...(tls ? { tls } : {}),
-      onEvent: (event) => {
-        metrics?.listener(event);
-        if (event.type === 'interval') progress.listener(event);
-        else say(describeEvent(event));
-      },
+    const session = {
+      plan,
+      thresholds: [...thresholds, ...(flags.threshold ?? [])],
+      quiet: flags.quiet,
+      format: this.jsonEnabled() ? undefined : flags.format,
+      output: flags.output,
+      metricsPort: flags['metrics-port'],
+      describe: describeEvent,
+    };
+    return runSession(session, async ({ onEvent, say }) => {
+      const controller = new Controller({
+        host,
+        port,
+        agents: flags.agents,
+        plan,
+        toolVersion: version,
+        logger,
+        agentTimeoutMs: parseDuration(flags['agent-timeout']),
+        waitTimeoutMs: parseDuration(flags['wait-timeout']),
+        ...(flags.token ? { token: flags.token } : {}),
+        ...(tls ? { tls } : {}),
+        onEvent,
+      });
+      const url = await controller.listen().catch(async (err: NodeJS.ErrnoException) => {
+        await controller.close();
+        throw new UsageError(`cannot listen on ${flags.listen}: ${err.code ?? err.message}`);
+      });
+      if (!flags.token && !isLoopback(host)) {
+        say(`volley: WARNING: no --token: anyone who can reach ${flags.listen} can join this run and receive its plan`);
+      }
+      say(`volley controller listening on ${url}, waiting for ${flags.agents} agent${flags.agents > 1 ? 's' : ''}`);
+      return { result: controller.run(), abort: (reason) => controller.abort(reason), close: () => controller.close() };
     });
-    const url = await controller.listen().catch((err: NodeJS.ErrnoException) => {
-      throw new UsageError(`cannot listen on ${flags.listen}: ${err.code ?? err.message}`);
-    });
-    if (!flags.token && !isLoopback(host)) {
-      say(`volley: WARNING: no --token: anyone who can reach ${flags.listen} can join this run and receive its plan`);
-    }
-    say(`volley controller listening on ${url}, waiting for ${flags.agents} agent${flags.agents > 1 ? 's' : ''}`);
-    let result: Result;
-    try {
-      // Started once the controller listens, and closed with it, so a failure leaves nothing open behind.
-      if (flags['metrics-port']) metrics = await startMetricsServer(flags['metrics-port']);
-      result = await untilDone({ result: controller.run(), abort: (reason) => controller.abort(reason) });
-    } finally {
-      progress.clear();
-      await metrics?.close();
-      await controller.close();
-    }
-    applyThresholds(result, thresholds);
-    await emitResult(result, this.jsonEnabled() ? undefined : flags.format, flags.output);
-    process.exitCode = exitCodeFor(result);
-    return result;
   }
 }
 

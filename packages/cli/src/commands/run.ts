@@ -1,18 +1,13 @@
 import { createRequire } from 'node:module';
 import { Flags } from '@oclif/core';
-import type { ControllerEvent } from '@volley/controller';
 import type { Result } from '@volley/metrics';
 import { startTargetProcess, type TargetProcess } from '@volley/target';
 import { VolleyCommand } from '../base-command.js';
-import { untilDone } from '../conduct.js';
 import { UsageError } from '../errors.js';
 import { outputFlags, parseWorkers, planFlags, thresholdFlags, urlArg, workersFlag } from '../flags.js';
 import { startLocalRun } from '../local-run.js';
-import { type MetricsServer, startMetricsServer } from '../metrics-server.js';
-import { planFromInput } from '../plan-from-flags.js';
-import { Progress } from '../progress.js';
-import { checkOutputPath, emitResult } from '../report-output.js';
-import { applyThresholds, exitCodeFor, parseThresholds } from '../thresholds.js';
+import { planFromInput } from '../plan-input.js';
+import { runSession } from '../session.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -43,46 +38,40 @@ export default class Run extends VolleyCommand {
     }),
   };
 
-  async run(): Promise<Result | undefined> {
+  async run(): Promise<Result> {
     const { args, flags } = await this.parse(Run);
     if (args.url && flags.demo) throw new UsageError('give a URL or --demo, not both');
     const logger = this.createLogger(flags['log-level']);
-    await checkOutputPath(flags.output);
     // Validate the whole plan before starting anything, the demo target included.
     const missing = 'missing URL (or use --demo to run against the built-in target)';
-    let { plan, thresholds: fromFile } = await planFromInput(
+    let { plan, thresholds } = await planFromInput(
       args.url ?? (flags.demo ? 'http://127.0.0.1/' : undefined),
       flags,
       missing,
     );
-    const thresholds = parseThresholds([...fromFile, ...(flags.threshold ?? [])]);
     const workers = parseWorkers(flags.workers);
-    let target: TargetProcess | undefined;
-    if (flags.demo) {
-      target = await startTargetProcess({});
-      ({ plan } = await planFromInput(target.url, flags));
-    }
     if (flags.agents > plan.connections) {
       throw new UsageError(`--agents ${flags.agents} needs at least as many connections, got -c ${plan.connections}`);
     }
-    const progress = new Progress(process.stderr, plan, flags.quiet);
-    let metrics: MetricsServer | undefined;
-    let result: Result;
+    let target: TargetProcess | undefined;
     try {
-      metrics = flags['metrics-port'] ? await startMetricsServer(flags['metrics-port']) : undefined;
-      const onEvent = (event: ControllerEvent): void => {
-        progress.listener(event);
-        metrics?.listener(event);
+      if (flags.demo) {
+        target = await startTargetProcess({});
+        ({ plan } = await planFromInput(target.url, flags));
+      }
+      const session = {
+        plan,
+        thresholds: [...thresholds, ...(flags.threshold ?? [])],
+        quiet: flags.quiet,
+        format: this.jsonEnabled() ? undefined : flags.format,
+        output: flags.output,
+        metricsPort: flags['metrics-port'],
       };
-      result = await untilDone(startLocalRun(plan, logger, version, flags.agents, onEvent, workers));
+      return await runSession(session, async ({ onEvent }) =>
+        startLocalRun(plan, logger, version, flags.agents, onEvent, workers),
+      );
     } finally {
-      progress.clear();
-      await metrics?.close();
       await target?.close();
     }
-    applyThresholds(result, thresholds);
-    await emitResult(result, this.jsonEnabled() ? undefined : flags.format, flags.output);
-    process.exitCode = exitCodeFor(result);
-    return result;
   }
 }

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { parseDuration } from '@volley/engine';
+import { parseDuration } from '@volley/plan';
 import { startTarget } from '@volley/target';
 import { VolleyCommand } from '../base-command.js';
 

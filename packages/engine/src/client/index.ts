@@ -1,5 +1,5 @@
+import type { ClientName, Plan } from '@volley/plan';
 import type { Client } from 'undici';
-import type { ClientName, Plan } from '../plan.js';
 import { PerRequestStrategy } from './per-request.js';
 import { PooledStrategy } from './pooled.js';
 import type { ClientStrategy } from './strategy.js';

@@ -1,5 +1,5 @@
+import type { ClientName } from '@volley/plan';
 import type { Dispatcher } from 'undici';
-import type { ClientName } from '../plan.js';
 
 /** One slot of concurrency: at most one request in flight through it at a time. */
 export interface Connection {

@@ -10,9 +10,8 @@ import {
   type IntervalData,
   readEncodedHistogram,
 } from '@volley/metrics';
+import { type Plan, splitPlan, usableShares } from '@volley/plan';
 import type { IntervalSink, RunHandle, RunStats } from '../model-run.js';
-import type { Plan } from '../plan.js';
-import { splitPlan, usableWorkers } from '../split.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 /**
@@ -88,7 +87,7 @@ export class ThreadedRun implements RunHandle {
     this.prepared = new Promise((resolve) => {
       this.markPrepared = resolve;
     });
-    const parts = splitPlan(plan, usableWorkers(plan, workers));
+    const parts = splitPlan(plan, usableShares(plan, workers));
     parts.forEach((part, index) => {
       this.running.add(index);
       const thread = startWorker({ plan: part, index });

@@ -1,8 +1,8 @@
 // One engine thread of a multi-threaded agent: runs its share of the plan and posts each interval to the main
 // thread, which merges them. Nothing here prints or talks to the controller.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Plan } from '../plan.js';
-import { prepareRun, type RunHandle } from '../run.js';
+import type { Plan } from '@volley/plan';
+import { prepare, type RunHandle } from '../run.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 const port = parentPort;
@@ -12,7 +12,7 @@ const post = (message: FromWorker): void => port.postMessage(message);
 
 // Warm up and open this thread's connections now; the start comes when every thread has loaded (and, in an
 // agent, at the controller's Start).
-const prepared = prepareRun(plan, (interval) => post({ type: 'interval', interval }));
+const prepared = prepare(plan, (interval) => post({ type: 'interval', interval }));
 let handle: RunHandle | undefined;
 port.on('message', (message: ToWorker) => {
   if (message.type === 'start') {

@@ -1,0 +1,46 @@
+import { type Plan, type PlanFragment, type PlanInput, resolvePlan } from '@volley/plan';
+import { UsageError } from './errors.js';
+import { inputFromFlags, type PlanFlagValues } from './flags-input.js';
+
+/**
+ * The one step where a scenario file and the command line meet. Flags override the file: a duration, request
+ * count or stages on the command line replace all three of the file's (they bound the run together), and with
+ * them the model the file's stages implied; any other flag replaces its own field. The file's headers go before
+ * the command line's.
+ */
+export function mergeInput(file: PlanFragment, flags: PlanFragment): PlanFragment {
+  const merged: PlanFragment = { ...file };
+  if (flags.durationMs !== undefined || flags.requests !== undefined || flags.stages !== undefined) {
+    delete merged.durationMs;
+    delete merged.requests;
+    delete merged.stages;
+  }
+  const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as PlanFragment;
+  return { ...merged, ...given, headers: [...(file.headers ?? []), ...(flags.headers ?? [])] };
+}
+
+/**
+ * The plan of a command that runs load: from the flags, over the scenario file when `--scenario` names one.
+ * `url` is the command line's (or the demo target's); without one, the scenario's. Also gives the scenario's
+ * thresholds (the command line's are added to them). All input checking happens here, before any load is sent.
+ */
+export async function planFromInput(
+  url: string | undefined,
+  flags: PlanFlagValues & { scenario?: string | undefined },
+  missingUrl = 'missing URL',
+): Promise<{ plan: Plan; thresholds: string[] }> {
+  const fromFlags = inputFromFlags(flags);
+  if (flags.scenario === undefined) {
+    if (!url) throw new UsageError(missingUrl);
+    return { plan: resolvePlan({ ...fromFlags, url } as PlanInput), thresholds: [] };
+  }
+  // Loaded only for scenarios, so plain runs start without YAML and the schema validator.
+  const { loadScenario, endpointsOn } = await import('./scenario.js');
+  const scenario = await loadScenario(flags.scenario);
+  const target = url ?? scenario.url;
+  if (!target) throw new UsageError(`${missingUrl}: give one on the command line or as url: in ${flags.scenario}`);
+  const input = mergeInput(scenario.load, fromFlags);
+  const endpoints = endpointsOn(scenario, target);
+  const plan = resolvePlan({ ...input, url: target, ...(endpoints.length > 0 ? { endpoints } : {}) } as PlanInput);
+  return { plan, thresholds: scenario.thresholds };
+}

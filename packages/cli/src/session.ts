@@ -1,0 +1,69 @@
+import type { ControllerEvent } from '@volley/controller';
+import type { Result } from '@volley/metrics';
+import type { Plan } from '@volley/plan';
+import { type Abortable, untilDone } from './conduct.js';
+import { type MetricsServer, startMetricsServer } from './metrics-server.js';
+import { Progress } from './progress.js';
+import { checkOutputPath, emitResult } from './report-output.js';
+import { applyThresholds, exitCodeFor, parseThresholds } from './thresholds.js';
+
+/** What a command that runs load asks of its session: how to show progress and where the result goes. */
+export interface SessionOptions {
+  plan: Plan;
+  /** Threshold expressions, the scenario file's and the command line's; checked before anything starts. */
+  thresholds: readonly string[];
+  quiet: boolean;
+  /** undefined when --json prints the result instead. */
+  format: Parameters<typeof emitResult>[1];
+  output: string | undefined;
+  metricsPort: string | undefined;
+  /** Agent events a command shows as lines of their own (the controller's joins); progress shows the rest. */
+  describe?: (event: Exclude<ControllerEvent, { type: 'interval' }>) => string | undefined;
+}
+
+/** Where a session's run reports to: every controller event, and lines to show above the progress. */
+export interface SessionSink {
+  onEvent(event: ControllerEvent): void;
+  say(line: string): void;
+}
+
+/**
+ * The one run sequence `run` and `controller` share: check the thresholds and the output path, show progress
+ * and serve metrics while the run goes, stop it on Ctrl-C with its report intact, then judge the thresholds,
+ * print and write the result, and set the exit code. `start` begins the run; `close` (if any) ends what it
+ * opened, after the result is in.
+ */
+export async function runSession(
+  options: SessionOptions,
+  start: (sink: SessionSink) => Promise<Abortable & { close?: () => Promise<void> }>,
+): Promise<Result> {
+  const thresholds = parseThresholds(options.thresholds);
+  await checkOutputPath(options.output);
+  const progress = new Progress(process.stderr, options.plan, options.quiet);
+  let metrics: MetricsServer | undefined;
+  let close: (() => Promise<void>) | undefined;
+  let result: Result;
+  try {
+    if (options.metricsPort) metrics = await startMetricsServer(options.metricsPort);
+    const sink: SessionSink = {
+      onEvent: (event) => {
+        metrics?.listener(event);
+        const line = event.type === 'interval' ? undefined : options.describe?.(event);
+        if (line !== undefined) progress.line(line);
+        else progress.listener(event);
+      },
+      say: (line) => progress.line(line),
+    };
+    const run = await start(sink);
+    close = run.close;
+    result = await untilDone(run);
+  } finally {
+    progress.clear();
+    await metrics?.close();
+    await close?.();
+  }
+  applyThresholds(result, thresholds);
+  await emitResult(result, options.format, options.output);
+  process.exitCode = exitCodeFor(result);
+  return result;
+}

@@ -1,0 +1,33 @@
+/** Invalid plan input, or a plan that cannot be split; `code` is stable, `message` is one line fit for a user. */
+export class PlanError extends Error {
+  readonly code:
+    | 'INVALID_URL'
+    | 'INVALID_NUMBER'
+    | 'CONFLICTING_LIMITS'
+    | 'INVALID_CLIENT'
+    | 'INVALID_MODEL'
+    | 'INVALID_METHOD'
+    | 'INVALID_STAGES'
+    | 'INVALID_PROTOCOL'
+    | 'INVALID_ENDPOINT'
+    | 'UNSPLITTABLE_PLAN';
+  constructor(code: PlanError['code'], message: string) {
+    super(message);
+    this.name = 'PlanError';
+    this.code = code;
+  }
+}
+
+export function positiveInteger(name: string, value: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new PlanError('INVALID_NUMBER', `${name} must be a whole number from 1 to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+export function nonNegative(name: string, value: number, max: number): number {
+  if (!Number.isFinite(value) || value < 0 || value > max) {
+    throw new PlanError('INVALID_NUMBER', `${name} must be a number from 0 to ${max}, got ${value}`);
+  }
+  return value;
+}

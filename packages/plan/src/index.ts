@@ -1,0 +1,32 @@
+// The Plan: one validated description of a run, tagged by workload model; each model's config and checks, the
+// one splitter (agents and threads alike), the parsers of durations, rates and stages, and the result's `plan`.
+export { PlanError } from './errors.js';
+export { type CommonFields, modelOf, PLAN_MODELS, type PlanModel, WORKLOAD_MODELS } from './models/index.js';
+export { type ParsedStages, parseDuration, parseRate, parseStage, parseStageParts, stagesOf } from './parse.js';
+export {
+  CLIENT_NAMES,
+  type ClientName,
+  type ClosedPlan,
+  DEFAULT_CONNECTIONS,
+  DEFAULT_DURATION_MS,
+  DEFAULT_INTERVAL_MS,
+  DEFAULT_METHOD,
+  DEFAULT_OPEN_CONNECTIONS,
+  DEFAULT_TIMEOUT_MS,
+  type Endpoint,
+  MAX_CONNECTIONS,
+  MAX_PIPELINING,
+  MAX_RATE,
+  type OpenPlan,
+  type Plan,
+  type PlanBase,
+  type PlanFragment,
+  type PlanInput,
+  type Stage,
+  slotsOf,
+  type WorkloadModel,
+} from './plan.js';
+export { resolvePlan } from './resolve.js';
+export { describePlan, type EndpointSection, type PlanSection } from './section.js';
+export { shares } from './shares.js';
+export { askedRate, maxShares, splitPlan, usableShares } from './split.js';

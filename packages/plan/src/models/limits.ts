@@ -1,0 +1,27 @@
+import { nonNegative, PlanError, positiveInteger } from '../errors.js';
+import { DEFAULT_DURATION_MS, type PlanInput, type Stage } from '../plan.js';
+
+/** A model's stages, each checked: a positive duration and a target from 0 to `max`. */
+export function checkStages(input: PlanInput, max: number): Stage[] {
+  const stages = (input.stages ?? []).map((stage, i) => ({
+    durationMs: positiveInteger(`stage ${i + 1} duration (ms)`, stage.durationMs),
+    target: nonNegative(`stage ${i + 1} target`, stage.target, max),
+  }));
+  if (stages.length > 0 && (given(input.durationMs) || given(input.requests))) {
+    throw new PlanError('CONFLICTING_LIMITS', 'stages set the duration: give no duration or request count with them');
+  }
+  return stages;
+}
+
+/** What bounds the run: its stages' total, a request count, or a duration (the default). */
+export function runLength(input: PlanInput, stages: Stage[]): { durationMs: number; requests: number } {
+  const stagedMs = stages.reduce((ms, s) => ms + s.durationMs, 0);
+  if (stagedMs > 0) return { durationMs: stagedMs, requests: 0 };
+  if (given(input.requests)) return { durationMs: 0, requests: positiveInteger('requests', input.requests ?? 0) };
+  return { durationMs: positiveInteger('duration (ms)', input.durationMs ?? DEFAULT_DURATION_MS), requests: 0 };
+}
+
+/** 0 and undefined both mean "not given". */
+export function given(n: number | undefined): boolean {
+  return n !== undefined && n !== 0;
+}

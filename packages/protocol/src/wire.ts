@@ -1,0 +1,165 @@
+import type { IntervalData } from '@volley/metrics';
+import { type ClientName, type Plan, PlanError, type PlanInput, resolvePlan, type WorkloadModel } from '@volley/plan';
+import { volley } from '../gen/volley.js';
+
+const { ClientStrategy, WorkloadModel: WireModel } = volley.v1;
+
+// Every conversion between the Plan and Interval and their wire forms lives here, each way side by side, so a
+// field added to one side is visibly missing from the other.
+
+const CLIENT_TO_WIRE: Record<ClientName, number> = {
+  pooled: ClientStrategy.CLIENT_STRATEGY_POOLED,
+  'per-request': ClientStrategy.CLIENT_STRATEGY_PER_REQUEST,
+};
+const MODEL_TO_WIRE: Record<WorkloadModel, number> = {
+  closed: WireModel.WORKLOAD_MODEL_CLOSED,
+  open: WireModel.WORKLOAD_MODEL_OPEN,
+};
+const CLIENT_FROM_WIRE = inverse(CLIENT_TO_WIRE);
+const MODEL_FROM_WIRE = inverse(MODEL_TO_WIRE);
+
+/** A plan as the controller sends it (the run id added). */
+export function planToWire(plan: Plan, runId: string): volley.v1.Plan.$Properties {
+  return {
+    runId,
+    url: plan.url,
+    method: plan.method,
+    headers: plan.headers.map(([name, value]) => ({ name, value })),
+    body: plan.body ?? new Uint8Array(0),
+    connections: plan.connections,
+    durationMs: plan.durationMs,
+    requests: plan.requests,
+    client: CLIENT_TO_WIRE[plan.client],
+    timeoutMs: plan.timeoutMs,
+    intervalMs: plan.intervalMs,
+    model: MODEL_TO_WIRE[plan.model],
+    rate: plan.model === 'open' ? plan.rate : 0,
+    stages: plan.stages.map((s) => ({ durationMs: s.durationMs, target: s.target })),
+    pipelining: plan.pipelining,
+    http2: plan.http2,
+    insecure: plan.insecure,
+    endpoints: plan.endpoints.map((e) => ({
+      name: e.name,
+      method: e.method,
+      path: e.path,
+      headers: e.headers.map(([name, value]) => ({ name, value })),
+      body: e.body ?? new Uint8Array(0),
+      weight: e.weight,
+    })),
+  };
+}
+
+/**
+ * A plan as the agent received it, validated again as any input is: the agent trusts nothing it did not check.
+ * An unknown model or client strategy is refused, never read as a default. Throws PlanError.
+ */
+export function planFromWire(wire: volley.v1.Plan): Plan {
+  const model = MODEL_FROM_WIRE.get(wire.model);
+  if (!model) throw new PlanError('INVALID_MODEL', `unknown workload model ${wire.model} on the wire`);
+  const client = CLIENT_FROM_WIRE.get(wire.client);
+  if (!client) throw new PlanError('INVALID_CLIENT', `unknown client strategy ${wire.client} on the wire`);
+  const input: PlanInput = {
+    url: wire.url,
+    method: wire.method,
+    headers: wire.headers.map((h) => [h.name ?? '', h.value ?? '']),
+    body: wire.body.byteLength > 0 ? wire.body : null,
+    connections: wire.connections,
+    client,
+    timeoutMs: wire.timeoutMs,
+    intervalMs: wire.intervalMs,
+    model,
+    rate: wire.rate,
+    pipelining: wire.pipelining || 1,
+    http2: wire.http2,
+    insecure: wire.insecure,
+    endpoints: wire.endpoints.map((e) => ({
+      name: e.name ?? '',
+      method: e.method ?? '',
+      path: e.path ?? '',
+      headers: (e.headers ?? []).map((h) => [h.name ?? '', h.value ?? ''] as [string, string]),
+      body: e.body && e.body.byteLength > 0 ? e.body : null,
+      weight: e.weight ?? 0,
+    })),
+  };
+  if (wire.stages.length > 0) {
+    input.stages = wire.stages.map((s) => ({ durationMs: s.durationMs ?? 0, target: s.target ?? 0 }));
+    // Connection stages decide the loops themselves; the count on the wire is their maximum.
+    if (model === 'closed') delete input.connections;
+  } else if (wire.requests > 0) input.requests = wire.requests;
+  else input.durationMs = wire.durationMs;
+  return resolvePlan(input);
+}
+
+/** An interval as it goes on the wire. */
+export function intervalToWire(runId: string, data: IntervalData): volley.v1.Interval.$Properties {
+  return {
+    runId,
+    seq: data.seq,
+    startMs: data.startMs,
+    endMs: data.endMs,
+    histogram: data.histogram,
+    ...countsToWire(data.byStatus, data.byError),
+    bytesSent: data.bytesSent,
+    bytesReceived: data.bytesReceived,
+    serviceHistogram: data.serviceHistogram ?? new Uint8Array(0),
+    late: data.late ?? 0,
+    dropped: data.dropped ?? 0,
+    endpoints: (data.endpoints ?? []).map((e) => ({
+      name: e.name,
+      histogram: e.histogram,
+      ...countsToWire(e.byStatus, e.byError),
+    })),
+  };
+}
+
+/** An interval as it came off the wire, in the form the merger takes. Its histograms are checked there. */
+export function intervalFromWire(wire: volley.v1.Interval): IntervalData {
+  return {
+    seq: wire.seq,
+    startMs: wire.startMs,
+    endMs: wire.endMs,
+    histogram: wire.histogram,
+    ...countsFromWire(wire.statuses, wire.errors),
+    bytesSent: wire.bytesSent,
+    bytesReceived: wire.bytesReceived,
+    serviceHistogram: wire.serviceHistogram.byteLength > 0 ? wire.serviceHistogram : undefined,
+    late: wire.late,
+    dropped: wire.dropped,
+    endpoints:
+      wire.endpoints.length > 0
+        ? wire.endpoints.map((e) => ({
+            name: e.name ?? '',
+            histogram: e.histogram ?? new Uint8Array(0),
+            ...countsFromWire(e.statuses ?? [], e.errors ?? []),
+          }))
+        : undefined,
+  };
+}
+
+function countsToWire(byStatus: Record<string, number>, byError: Record<string, number>) {
+  return {
+    statuses: Object.entries(byStatus).map(([status, count]) => ({ status: Number(status), count })),
+    errors: Object.entries(byError).map(([kind, count]) => ({ kind, count })),
+  };
+}
+
+function countsFromWire(
+  statuses: Array<{ status?: number | null; count?: number | null }>,
+  errors: Array<{ kind?: string | null; count?: number | null }>,
+) {
+  const byStatus: Record<string, number> = {};
+  for (const s of statuses) {
+    const key = String(s.status ?? 0);
+    byStatus[key] = (byStatus[key] ?? 0) + (s.count ?? 0);
+  }
+  const byError: Record<string, number> = {};
+  for (const e of errors) {
+    const key = e.kind || 'other';
+    byError[key] = (byError[key] ?? 0) + (e.count ?? 0);
+  }
+  return { byStatus, byError };
+}
+
+function inverse<K extends string>(map: Record<K, number>): Map<number, K> {
+  return new Map(Object.entries(map).map(([k, v]) => [v as number, k as K]));
+}

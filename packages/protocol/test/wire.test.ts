@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type Plan, resolvePlan } from '@volley/plan';
+import { decode, encode, intervalFromWire, intervalToWire, planFromWire, planToWire } from '../src/index.js';
+
+/** A plan through a real frame and back, as an agent receives it. */
+function overTheWire(plan: Plan): Plan {
+  const msg = decode(encode('plan', planToWire(plan, 'run-1')));
+  assert.equal(msg.kind, 'plan');
+  return planFromWire(msg.body);
+}
+
+describe('plans on the wire', () => {
+  const plans: Array<[string, Plan]> = [
+    [
+      'a closed plan with every common field',
+      resolvePlan({
+        url: 'http://h/x?q=1',
+        method: 'PUT',
+        headers: [
+          ['x-a', '1'],
+          ['x-a', '2'],
+        ],
+        body: new TextEncoder().encode('payload'),
+        connections: 3,
+        requests: 99,
+        client: 'per-request',
+        timeoutMs: 1234,
+        intervalMs: 500,
+      }),
+    ],
+    ['a closed ramp', resolvePlan({ url: 'http://h/', stages: [{ durationMs: 500, target: 4 }] })],
+    ['an open plan', resolvePlan({ url: 'http://h/', rate: 12.5, durationMs: 2000, connections: 3 })],
+    [
+      'an open ramp from 0',
+      resolvePlan({ url: 'http://h/', model: 'open', stages: [{ durationMs: 1000, target: 100 }] }),
+    ],
+    [
+      'a scenario',
+      resolvePlan({
+        url: 'https://h/',
+        http2: true,
+        insecure: true,
+        headers: [['x-a', '1']],
+        endpoints: [{ name: 'home', method: 'GET', path: '/', headers: [], body: null, weight: 2 }],
+      }),
+    ],
+  ];
+  for (const [what, plan] of plans) {
+    it(`carries ${what} unchanged`, () => {
+      const back = overTheWire(plan);
+      assert.deepEqual({ ...back, body: back.body && [...back.body] }, { ...plan, body: plan.body && [...plan.body] });
+    });
+  }
+
+  it('refuses an unknown workload model instead of running a default one', () => {
+    const wire = planToWire(resolvePlan({ url: 'http://h/' }), 'r');
+    const msg = decode(encode('plan', { ...wire, model: 7 as never }));
+    assert.equal(msg.kind, 'plan');
+    assert.throws(() => planFromWire(msg.body), { code: 'INVALID_MODEL' });
+    const unset = decode(encode('plan', { ...wire, model: 0 }));
+    assert.throws(() => planFromWire(unset.body as never), { code: 'INVALID_MODEL' });
+  });
+
+  it('refuses an unknown client strategy', () => {
+    const wire = planToWire(resolvePlan({ url: 'http://h/' }), 'r');
+    const msg = decode(encode('plan', { ...wire, client: 9 as never }));
+    assert.throws(() => planFromWire(msg.body as never), { code: 'INVALID_CLIENT' });
+  });
+
+  it('validates what it receives like any input', () => {
+    const wire = planToWire(resolvePlan({ url: 'http://h/' }), 'r');
+    const msg = decode(encode('plan', { ...wire, url: 'ftp://h/' }));
+    assert.throws(() => planFromWire(msg.body as never), { code: 'INVALID_URL' });
+  });
+});
+
+describe('intervals on the wire', () => {
+  it('carries counts, bytes, late and dropped, and endpoints both ways', () => {
+    const data = {
+      seq: 3,
+      startMs: 3000,
+      endMs: 4000,
+      histogram: new Uint8Array([1, 2, 3]),
+      byStatus: { '200': 5, '503': 1 },
+      byError: { ECONNRESET: 2 },
+      bytesSent: 10,
+      bytesReceived: 20,
+      serviceHistogram: new Uint8Array([4]),
+      late: 1,
+      dropped: 2,
+      endpoints: [{ name: 'a', histogram: new Uint8Array([5]), byStatus: { '200': 5 }, byError: {} }],
+    };
+    const msg = decode(encode('interval', intervalToWire('r', data)));
+    assert.equal(msg.kind, 'interval');
+    const back = intervalFromWire(msg.body);
+    assert.deepEqual(back.byStatus, data.byStatus);
+    assert.deepEqual(back.byError, data.byError);
+    assert.equal(back.late, 1);
+    assert.equal(back.dropped, 2);
+    assert.deepEqual(
+      back.endpoints?.map((e) => [e.name, e.byStatus]),
+      [['a', { '200': 5 }]],
+    );
+  });
+});

@@ -1,6 +1,9 @@
-import { createTotalHistogram, type EncodedHistogram, type Histogram, readEncodedHistogram } from './histogram.js';
-import { addCounts, type EndpointInterval, type IntervalData, sumCounts } from './interval.js';
+import { createTotalHistogram, type Histogram } from './histogram.js';
+import { addCounts, type IntervalData, sumCounts } from './interval.js';
+import { IntervalMerger, IntervalRejectedError, type MergeNotice } from './interval-merger.js';
+import { type MergedEndpointInterval, type MergedInterval, summarizeMergedInterval } from './merged-interval.js';
 import type { AgentSummary, IntervalSummary, RequestCounts } from './result.js';
+import { type LatencySummary, summarize } from './summary.js';
 
 /** A scenario request's figures, merged over agents and intervals. */
 export interface MergedEndpoint {
@@ -15,24 +18,11 @@ interface EndpointTotals {
   byError: Record<string, number>;
 }
 
-import { type LatencySummary, summarize } from './summary.js';
-
 /** Who an agent is, for the result's agent list. */
 export interface AgentInfo {
   id: string;
   name: string;
   host: string;
-}
-
-interface OpenInterval {
-  seq: number;
-  startMs: number;
-  endMs: number;
-  histogram: Histogram;
-  byStatus: Record<string, number>;
-  byError: Record<string, number>;
-  late: number;
-  reporters: Set<string>;
 }
 
 interface AgentTotals {
@@ -63,8 +53,9 @@ export interface Merged {
 /**
  * Merges the intervals of every agent into exact run-wide figures: histograms are added (HdrHistogram `add`),
  * never averaged, so percentiles of many agents equal those of one histogram holding every value.
- * An interval index is closed (summarised, its histogram dropped) as soon as every live agent has reported it,
- * so memory stays flat however long the run.
+ * An IntervalMerger decides when an interval is closed (every agent still in the run reported it, or too many
+ * are open); each closed interval is summarised, added into the run's totals and dropped, so memory stays flat
+ * however long the run. The totals are the sum of the closed intervals: they add up by construction.
  */
 export class RunAggregate {
   private readonly total = createTotalHistogram();
@@ -76,81 +67,57 @@ export class RunAggregate {
   private bytesSent = 0;
   private bytesReceived = 0;
   private readonly agents = new Map<string, AgentTotals>();
-  private readonly open = new Map<number, OpenInterval>();
+  private readonly merger: IntervalMerger<string>;
   private readonly closed: IntervalSummary[] = [];
   private readonly endpoints = new Map<string, EndpointTotals>();
 
-  /** `onInterval` hears each merged interval as it closes (every live agent reported it), for live progress. */
-  constructor(private readonly onInterval?: (interval: IntervalSummary) => void) {}
+  /**
+   * `onInterval` hears each merged interval as it closes, in order, for live progress; `onNotice` hears each
+   * interval closed without a slow agent and each late report carried into a later interval, for the log.
+   */
+  constructor(
+    private readonly onInterval?: (interval: IntervalSummary) => void,
+    onNotice?: (notice: MergeNotice<string>) => void,
+  ) {
+    this.merger = new IntervalMerger<string>((m) => this.closeInterval(m), { onNotice });
+  }
 
   /** Registers an agent taking part in the run; every agent joins before the first interval is added. */
   join(info: AgentInfo): void {
     if (this.agents.has(info.id)) return;
     this.agents.set(info.id, { info, histogram: createTotalHistogram(), requests: 0, errors: 0, lost: false });
+    this.merger.join(info.id);
+  }
+
+  /** The agent sent Finished: it has reported everything, so intervals no longer wait for it. */
+  leave(agentId: string): void {
+    this.merger.leave(agentId);
   }
 
   /** Marks an agent lost: what it reported is kept, intervals no longer wait for it. */
   lose(agentId: string): void {
     const agent = this.agents.get(agentId);
     if (agent) agent.lost = true;
-    this.closeComplete();
+    this.merger.lose(agentId);
   }
 
-  /** Adds one agent's interval. Throws, having changed nothing, if any histogram bytes do not decode. */
+  /**
+   * Adds one agent's interval. Throws an IntervalRejectedError, having changed nothing, if the merger refuses it:
+   * an unknown or departed agent, a seq sent twice, histogram bytes that do not decode.
+   */
   add(agentId: string, interval: IntervalData): void {
     const agent = this.agents.get(agentId);
-    if (!agent) throw new Error(`interval from unknown agent ${agentId}`);
-    // Every histogram is read before anything is added, so a bad one leaves the aggregate as it was.
-    const h = readEncodedHistogram(interval.histogram);
-    const service =
-      interval.serviceHistogram && interval.serviceHistogram.byteLength > 0
-        ? readEncodedHistogram(interval.serviceHistogram)
-        : undefined;
-    const endpoints = (interval.endpoints ?? []).map((e) => ({ e, h: readEncodedHistogram(e.histogram) }));
-
-    let slot = this.open.get(interval.seq);
-    if (!slot) {
-      slot = {
-        seq: interval.seq,
-        startMs: interval.startMs,
-        endMs: interval.endMs,
-        histogram: createTotalHistogram(),
-        byStatus: {},
-        byError: {},
-        late: 0,
-        reporters: new Set(),
-      };
-      this.open.set(interval.seq, slot);
-    }
-    // The run's total is added from each merged interval as it closes: one add per interval, not per agent.
-    h.addTo([agent.histogram, slot.histogram]);
+    if (!agent) throw new IntervalRejectedError('unknown-member', agentId, interval.seq, 'not a member');
+    // The agent's own histogram is filled in the merger's single pass over the bytes.
+    this.merger.add(agentId, interval, [agent.histogram]);
     const errors = sumCounts(interval.byError);
     agent.requests += sumCounts(interval.byStatus) + errors;
     agent.errors += errors;
-    addCounts(this.byStatus, interval.byStatus);
-    addCounts(this.byError, interval.byError);
-    this.bytesSent += interval.bytesSent;
-    this.bytesReceived += interval.bytesReceived;
-    this.late += interval.late ?? 0;
-    this.dropped += interval.dropped ?? 0;
-    for (const { e, h } of endpoints) this.addEndpoint(e, h);
-    if (service) {
-      this.service ??= createTotalHistogram();
-      service.addTo([this.service]);
-    }
-    slot.startMs = Math.min(slot.startMs, interval.startMs);
-    slot.endMs = Math.max(slot.endMs, interval.endMs);
-    addCounts(slot.byStatus, interval.byStatus);
-    addCounts(slot.byError, interval.byError);
-    slot.late += interval.late ?? 0;
-    slot.reporters.add(agentId);
-    this.closeComplete();
   }
 
-  /** Summarises everything received so far; open intervals are closed with what they hold. */
+  /** Summarises everything received; open intervals are closed with what they hold, and nothing more is added. */
   merge(): Merged {
-    for (const slot of this.open.values()) this.closeInterval(slot);
-    this.open.clear();
+    this.merger.flush();
     return {
       requests: counts(this.byStatus, this.byError),
       latency: summarize(this.total),
@@ -168,54 +135,38 @@ export class RunAggregate {
         requests: counts(e.byStatus, e.byError),
         latency: summarize(e.histogram),
       })),
-      intervals: [...this.closed].sort((a, b) => a.t - b.t),
+      intervals: [...this.closed],
     };
   }
 
-  private addEndpoint(e: EndpointInterval, h: EncodedHistogram): void {
-    let totals = this.endpoints.get(e.name);
+  /** One closed interval into the run's totals: one histogram add per interval, not per agent. */
+  private closeInterval(m: MergedInterval): void {
+    this.total.add(m.histogram);
+    if (m.service) {
+      this.service ??= createTotalHistogram();
+      this.service.add(m.service);
+    }
+    addCounts(this.byStatus, m.byStatus);
+    addCounts(this.byError, m.byError);
+    this.bytesSent += m.bytesSent;
+    this.bytesReceived += m.bytesReceived;
+    this.late += m.late;
+    this.dropped += m.dropped;
+    for (const [name, e] of m.endpoints) this.addEndpoint(name, e);
+    const summary = summarizeMergedInterval(m);
+    this.closed.push(summary);
+    this.onInterval?.(summary);
+  }
+
+  private addEndpoint(name: string, e: MergedEndpointInterval): void {
+    let totals = this.endpoints.get(name);
     if (!totals) {
       totals = { histogram: createTotalHistogram(), byStatus: {}, byError: {} };
-      this.endpoints.set(e.name, totals);
+      this.endpoints.set(name, totals);
     }
-    h.addTo([totals.histogram]);
+    totals.histogram.add(e.histogram);
     addCounts(totals.byStatus, e.byStatus);
     addCounts(totals.byError, e.byError);
-  }
-
-  private closeComplete(): void {
-    let live = 0;
-    for (const a of this.agents.values()) if (!a.lost) live++;
-    for (const slot of this.open.values()) {
-      if (slot.reporters.size >= live) {
-        this.closeInterval(slot);
-        this.open.delete(slot.seq);
-      }
-    }
-  }
-
-  private closeInterval(slot: OpenInterval): void {
-    const s = summarize(slot.histogram);
-    const errors = sumCounts(slot.byError);
-    const requests = sumCounts(slot.byStatus) + errors;
-    const durationMs = Math.max(0, slot.endMs - slot.startMs);
-    const summary: IntervalSummary = {
-      t: slot.startMs / 1000,
-      durationMs,
-      requests,
-      errors,
-      rps: durationMs > 0 ? Math.round((requests * 1000 * 10) / durationMs) / 10 : 0,
-      p50: s.p50,
-      p90: s.p90,
-      p99: s.p99,
-      max: s.max,
-      histogram: s.histogram,
-      ...(slot.late > 0 ? { late: slot.late } : {}),
-    };
-    this.closed.push(summary);
-    this.total.add(slot.histogram);
-    slot.histogram.destroy();
-    this.onInterval?.(summary);
   }
 }
 

@@ -14,6 +14,21 @@ export {
   SIGNIFICANT_DIGITS,
 } from './histogram.js';
 export { addCounts, type EndpointInterval, type IntervalData, sumCounts } from './interval.js';
+export {
+  DEFAULT_MAX_OPEN_INTERVALS,
+  IntervalMerger,
+  type IntervalMergerOptions,
+  IntervalRejectedError,
+  type MemberId,
+  type MergeNotice,
+  type RejectionCode,
+} from './interval-merger.js';
+export {
+  encodeMergedInterval,
+  type MergedEndpointInterval,
+  type MergedInterval,
+  summarizeMergedInterval,
+} from './merged-interval.js';
 export { Recorder } from './recorder.js';
 export {
   type AgentSummary,

@@ -105,6 +105,63 @@ describe('RunAggregate', () => {
     );
   });
 
+  it('does not close an interval early when an agent that reported it is lost before another reports it', () => {
+    const agg = new RunAggregate();
+    for (const id of ['a', 'b', 'c']) agg.join({ id, name: id, host: 'h' });
+    const report = (seq: number, n: number) => {
+      const rec = new Recorder();
+      for (let i = 0; i < n; i++) rec.recordResponse(200, 1000, 0, 0);
+      return rec.snapshot(seq, seq * 1000, (seq + 1) * 1000);
+    };
+    agg.add('a', report(0, 1));
+    agg.add('c', report(0, 100));
+    agg.lose('c');
+    agg.add('b', report(0, 10));
+    agg.add('a', report(1, 2));
+    agg.add('b', report(1, 20));
+    const merged = agg.merge();
+    assert.deepEqual(
+      merged.intervals.map((i) => [i.t, i.requests]),
+      [
+        [0, 111],
+        [1, 22],
+      ],
+    );
+    assert.equal(merged.requests.total, 133);
+  });
+
+  it('stops waiting for an agent that finished, and keeps the totals equal to the sum of the intervals', () => {
+    const closed: number[] = [];
+    const agg = new RunAggregate((i) => closed.push(i.t));
+    agg.join({ id: 'a', name: 'a', host: 'h' });
+    agg.join({ id: 'b', name: 'b', host: 'h' });
+    const ra = new Recorder();
+    const rb = new Recorder();
+    ra.recordResponse(200, 500, 0, 0);
+    rb.recordResponse(200, 700, 0, 0);
+    agg.add('a', ra.snapshot(0, 0, 1000));
+    agg.add('b', rb.snapshot(0, 0, 500));
+    agg.leave('b');
+    ra.recordResponse(200, 500, 0, 0);
+    ra.recordError('timeout', 0);
+    agg.add('a', ra.snapshot(1, 1000, 2000));
+    assert.deepEqual(closed, [0, 1], 'interval 1 closed as soon as a reported it: b had finished');
+    const merged = agg.merge();
+    assert.equal(merged.requests.total, 4);
+    assert.equal(
+      merged.intervals.reduce((n, i) => n + i.requests, 0),
+      merged.requests.total,
+    );
+    assert.equal(merged.latency.count, 3);
+    assert.deepEqual(
+      merged.agents.map((a) => [a.id, a.requests, a.lost]),
+      [
+        ['a', 3, false],
+        ['b', 1, false],
+      ],
+    );
+  });
+
   it('summarises an empty run as zeros', () => {
     const merged = new RunAggregate().merge();
     assert.equal(merged.latency.count, 0);

@@ -1,15 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import {
-  addCounts,
-  createIntervalHistogram,
-  type EndpointInterval,
-  encodeHistogram,
-  type Histogram,
-  type IntervalData,
-  readEncodedHistogram,
-} from '@volley/metrics';
+import { encodeMergedInterval, type IntervalData, IntervalMerger, type MergeNotice } from '@volley/metrics';
 import { type Plan, splitPlan, usableShares } from '@volley/plan';
 import type { IntervalSink, RunHandle, RunStats } from '../model-run.js';
 import type { FromWorker, ToWorker } from './messages.js';
@@ -26,29 +18,12 @@ function startWorker(workerData: unknown): Worker {
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
-/** One interval being merged over the threads. */
-interface Slot {
-  seq: number;
-  startMs: number;
-  endMs: number;
-  histogram: Histogram;
-  service: Histogram | undefined;
-  byStatus: Record<string, number>;
-  byError: Record<string, number>;
-  bytesSent: number;
-  bytesReceived: number;
-  late: number;
-  dropped: number;
-  endpoints: Map<string, { histogram: Histogram; byStatus: Record<string, number>; byError: Record<string, number> }>;
-  /** Threads that sent this interval. */
-  reporters: Set<number>;
-}
-
 /**
  * A run on `workers` engine threads of this process, each with its share of the plan. Every thread runs the
- * same model on its own event loop and posts its intervals here; an interval goes to `sink` once every live
- * thread has sent it, with the histograms added (never averaged) and the counts summed, so the agent's stream
- * looks exactly like one engine's. A thread that dies stops holding the others back: what it sent is kept.
+ * same model on its own event loop and posts its intervals here; an IntervalMerger sends an interval to `sink`
+ * once every running thread has sent it, with the histograms added (never averaged) and the counts summed, so
+ * the agent's stream looks exactly like one engine's. A thread that ends or dies stops holding the others back:
+ * what it sent is kept.
  */
 export class ThreadedRun implements RunHandle {
   readonly done: Promise<RunStats>;
@@ -59,9 +34,10 @@ export class ThreadedRun implements RunHandle {
   private markPrepared!: () => void;
   private markStarted!: () => void;
   private readonly threads: Worker[] = [];
-  private readonly slots = new Map<number, Slot>();
-  private nextSeq = 0;
-  /** Threads still running: an interval waits only for these (one that ended has sent all it will send). */
+  private readonly merger: IntervalMerger<number>;
+  /** Merged intervals sent to the sink: the last seq + 1. */
+  private intervals = 0;
+  /** Threads still running: the merger waits only for these (one that ended has sent all it will send). */
   private readonly running = new Set<number>();
   private ready = 0;
   private go: boolean;
@@ -87,23 +63,34 @@ export class ThreadedRun implements RunHandle {
     this.prepared = new Promise((resolve) => {
       this.markPrepared = resolve;
     });
+    this.merger = new IntervalMerger<number>(
+      (merged) => {
+        this.intervals = merged.seq + 1;
+        this.sink(encodeMergedInterval(merged));
+      },
+      { onNotice: (notice) => this.onError(noticeError(notice), noticeThread(notice)) },
+    );
     const parts = splitPlan(plan, usableShares(plan, workers));
     parts.forEach((part, index) => {
       this.running.add(index);
+      this.merger.join(index);
       const thread = startWorker({ plan: part, index });
       let ended = false;
       let loaded = false;
+      let finished = false;
       const end = (): void => {
         if (ended) return;
         ended = true;
         this.running.delete(index);
+        // A thread that posted its stats has sent every interval; one that died may have sent some.
+        if (finished) this.merger.leave(index);
+        else this.merger.lose(index);
         // A thread that died before it was ready must not hold the start of the others.
         if (!loaded) {
           loaded = true;
           this.ready++;
           this.startIfReady();
         }
-        this.flush();
         if (this.running.size === 0) this.finish();
       };
       thread.on('message', (message: FromWorker) => {
@@ -115,6 +102,7 @@ export class ThreadedRun implements RunHandle {
           this.add(message.interval, index);
         } else {
           this.stats.push(message.stats);
+          finished = true;
           end();
         }
       });
@@ -153,110 +141,35 @@ export class ThreadedRun implements RunHandle {
   }
 
   private add(interval: IntervalData, thread: number): void {
-    let slot = this.slots.get(interval.seq);
-    if (!slot) {
-      slot = {
-        seq: interval.seq,
-        startMs: interval.startMs,
-        endMs: interval.endMs,
-        histogram: createIntervalHistogram(),
-        service: undefined,
-        byStatus: {},
-        byError: {},
-        bytesSent: 0,
-        bytesReceived: 0,
-        late: 0,
-        dropped: 0,
-        endpoints: new Map(),
-        reporters: new Set(),
-      };
-      this.slots.set(interval.seq, slot);
+    try {
+      this.merger.add(thread, interval);
+    } catch (err) {
+      // Our own thread sent something the merger refuses: a bug, reported, and the run goes on without it.
+      this.onError(err as Error, thread);
     }
-    addInto(slot.histogram, interval.histogram);
-    if (interval.serviceHistogram && interval.serviceHistogram.byteLength > 0) {
-      slot.service ??= createIntervalHistogram();
-      addInto(slot.service, interval.serviceHistogram);
-    }
-    slot.startMs = Math.min(slot.startMs, interval.startMs);
-    slot.endMs = Math.max(slot.endMs, interval.endMs);
-    addCounts(slot.byStatus, interval.byStatus);
-    addCounts(slot.byError, interval.byError);
-    slot.bytesSent += interval.bytesSent;
-    slot.bytesReceived += interval.bytesReceived;
-    slot.late += interval.late ?? 0;
-    slot.dropped += interval.dropped ?? 0;
-    for (const e of interval.endpoints ?? []) {
-      let mine = slot.endpoints.get(e.name);
-      if (!mine) {
-        mine = { histogram: createIntervalHistogram(), byStatus: {}, byError: {} };
-        slot.endpoints.set(e.name, mine);
-      }
-      addInto(mine.histogram, e.histogram);
-      addCounts(mine.byStatus, e.byStatus);
-      addCounts(mine.byError, e.byError);
-    }
-    slot.reporters.add(thread);
-    this.flush();
-  }
-
-  /** Emits, in order, every interval that every running thread has sent. */
-  private flush(): void {
-    for (let slot = this.slots.get(this.nextSeq); slot && this.complete(slot); ) {
-      this.emit(slot);
-      slot = this.slots.get(this.nextSeq);
-    }
-  }
-
-  private complete(slot: Slot): boolean {
-    for (const t of this.running) if (!slot.reporters.has(t)) return false;
-    return true;
-  }
-
-  private emit(slot: Slot): void {
-    this.slots.delete(slot.seq);
-    this.nextSeq = slot.seq + 1;
-    const data: IntervalData = {
-      seq: slot.seq,
-      startMs: slot.startMs,
-      endMs: slot.endMs,
-      histogram: encodeHistogram(slot.histogram),
-      byStatus: slot.byStatus,
-      byError: slot.byError,
-      bytesSent: slot.bytesSent,
-      bytesReceived: slot.bytesReceived,
-    };
-    if (slot.service) {
-      data.serviceHistogram = encodeHistogram(slot.service);
-      data.late = slot.late;
-      if (slot.dropped > 0) data.dropped = slot.dropped;
-    }
-    if (slot.endpoints.size > 0) {
-      data.endpoints = [...slot.endpoints].map(
-        ([name, e]): EndpointInterval => ({
-          name,
-          histogram: encodeHistogram(e.histogram),
-          byStatus: e.byStatus,
-          byError: e.byError,
-        }),
-      );
-    }
-    this.sink(data);
   }
 
   /** Every thread is done or gone: what is left (a dead thread's last partial intervals) goes out in order. */
   private finish(): void {
-    for (const slot of [...this.slots.values()].sort((a, b) => a.seq - b.seq)) this.emit(slot);
+    this.merger.flush();
     this.resolve({
       durationMs: Math.max(0, ...this.stats.map((s) => s.durationMs)),
       requests: this.stats.reduce((n, s) => n + s.requests, 0),
-      intervals: this.nextSeq,
+      intervals: this.intervals,
       aborted: this.aborted || this.stats.some((s) => s.aborted) || this.stats.length < this.threads.length,
     });
   }
 }
 
-function addInto(into: Histogram, bytes: Uint8Array): void {
-  readEncodedHistogram(bytes).addTo([into]);
+/** A thread far enough behind that the merger went on without it: reported like any thread trouble. */
+function noticeError(notice: MergeNotice<number>): Error {
+  return notice.type === 'forced'
+    ? new Error(`interval ${notice.seq} went out without threads ${notice.missing.join(', ')}, too far behind`)
+    : new Error(`interval ${notice.seq} came too late; it is counted in interval ${notice.into}`);
+}
+
+function noticeThread(notice: MergeNotice<number>): number {
+  return notice.type === 'forced' ? (notice.missing[0] ?? -1) : notice.member;
 }
 
 /** Starts a run on `workers` threads (at most one per connection); intervals reach `sink` merged. */

@@ -1,0 +1,243 @@
+import type { Histogram } from './histogram.js';
+import type { IntervalData } from './interval.js';
+import {
+  addToSlot,
+  type MergedInterval,
+  openSlot,
+  parseHistograms,
+  releaseSlot,
+  type Slot,
+} from './merged-interval.js';
+
+/** How many intervals may wait for a slow member before the oldest goes out without it. */
+export const DEFAULT_MAX_OPEN_INTERVALS = 64;
+
+/** Who reports intervals: an agent's id in the controller, a thread's index in an agent. */
+export type MemberId = string | number;
+
+/** Why an interval was refused; the merger is left exactly as it was. */
+export type RejectionCode =
+  | 'unknown-member'
+  | 'member-left'
+  | 'member-lost'
+  /** seq not a non-negative integer, times not finite or ending before they start, a count negative or NaN. */
+  | 'bad-interval'
+  /** The member already sent this seq. */
+  | 'duplicate-seq'
+  /** Below a seq the member already sent: a member's seqs only go up (one engine, one ordered channel). */
+  | 'out-of-order'
+  /** The seq went out already and no later interval is open to carry it (a member that joined late). */
+  | 'seq-flushed'
+  /** `flush()` ended the run: nothing more is merged. */
+  | 'closed'
+  | 'bad-histogram';
+
+/** An interval the merger refused, with a stable `code`. */
+export class IntervalRejectedError extends Error {
+  readonly code: RejectionCode;
+  readonly member: MemberId;
+  readonly seq: number;
+  constructor(code: RejectionCode, member: MemberId, seq: number, detail: string) {
+    super(`interval ${seq} from ${member}: ${detail}`);
+    this.name = 'IntervalRejectedError';
+    this.code = code;
+    this.member = member;
+    this.seq = seq;
+  }
+}
+
+/** Something the caller should log: figures were merged, but not as they were measured. */
+export type MergeNotice<Id extends MemberId> =
+  /** More than `maxOpen` intervals were open: `seq` went out without the reports of `missing`. */
+  | { type: 'forced'; seq: number; missing: Id[] }
+  /** `member`'s report of the already emitted `seq` arrived and was carried into interval `into`. */
+  | { type: 'late'; member: Id; seq: number; into: number };
+
+/** Options of an IntervalMerger. */
+export interface IntervalMergerOptions<Id extends MemberId> {
+  /** The bound on open intervals (default DEFAULT_MAX_OPEN_INTERVALS); an integer of at least 1. */
+  maxOpen?: number;
+  /** Hears every forced or late merge. */
+  onNotice?: (notice: MergeNotice<Id>) => void;
+}
+
+interface Member {
+  state: 'present' | 'left' | 'lost';
+  /** The highest seq it sent; -1 before its first. */
+  last: number;
+}
+
+/**
+ * Merges the intervals of many members (agents, or an agent's engine threads) into one stream, one interval per
+ * seq, strictly in seq order. Membership decides completeness: interval k goes out once every member still
+ * present (joined, neither left nor lost) has sent k or a later seq. A member's seqs only go up, so one that has
+ * sent a later seq will never send k; this is also what keeps a lost member's reports from closing an interval
+ * early, which a count of reporters did not.
+ *
+ * Memory is bounded: past `maxOpen` open intervals the oldest goes out with what it holds (a `forced` notice).
+ * Nothing disappears, though: a report that arrives for an interval already gone out is carried into the oldest
+ * open interval (a `late` notice), whose counts and histograms then hold it. The stream's figures therefore sum
+ * to everything accepted, only a late report is counted a little later than it was measured; and the times of
+ * the stream still follow its seqs, as carried reports do not widen an interval's span.
+ */
+export class IntervalMerger<Id extends MemberId = string> {
+  private readonly members = new Map<Id, Member>();
+  /** Open intervals, lowest seq first. */
+  private readonly open: Slot[] = [];
+  /** Every seq below this has gone out. */
+  private nextSeq = 0;
+  private closed = false;
+  private readonly maxOpen: number;
+  private readonly onNotice: ((notice: MergeNotice<Id>) => void) | undefined;
+
+  /** `onInterval` hears each merged interval, in seq order; see MergedInterval for how long it may keep it. */
+  constructor(
+    private readonly onInterval: (interval: MergedInterval) => void,
+    options: IntervalMergerOptions<Id> = {},
+  ) {
+    const maxOpen = options.maxOpen ?? DEFAULT_MAX_OPEN_INTERVALS;
+    if (!Number.isSafeInteger(maxOpen) || maxOpen < 1) {
+      throw new RangeError(`maxOpen must be an integer of at least 1, not ${maxOpen}`);
+    }
+    this.maxOpen = maxOpen;
+    this.onNotice = options.onNotice;
+  }
+
+  /** Open intervals, waiting for some member. */
+  get pending(): number {
+    return this.open.length;
+  }
+
+  /** A member whose intervals will be waited for. Joining twice, or after leaving, changes nothing. */
+  join(id: Id): void {
+    if (!this.members.has(id)) this.members.set(id, { state: 'present', last: -1 });
+  }
+
+  /** The member finished: it has sent everything it will, so no interval waits for it any more. */
+  leave(id: Id): void {
+    this.depart(id, 'left');
+  }
+
+  /** The member is gone: what it sent is kept, no interval waits for it any more. */
+  lose(id: Id): void {
+    this.depart(id, 'lost');
+  }
+
+  /**
+   * Merges one member's interval and emits whatever it completes. Throws IntervalRejectedError, having changed
+   * nothing, if the interval cannot be merged; `alsoInto` (say, a per-member total) gets the latency histogram
+   * in the same pass, and only if the interval is accepted.
+   */
+  add(id: Id, interval: IntervalData, alsoInto: readonly Histogram[] = []): void {
+    const { seq } = interval;
+    const member = this.check(id, interval);
+    let parsed: ReturnType<typeof parseHistograms>;
+    try {
+      parsed = parseHistograms(interval);
+    } catch (err) {
+      throw new IntervalRejectedError('bad-histogram', id, seq, (err as Error).message);
+    }
+    if (seq < this.nextSeq) {
+      // Its interval went out (forced) without it: carry it into the next one to go out, so that it counts.
+      const head = this.open[0] as Slot;
+      addToSlot(head, interval, parsed, alsoInto, true);
+      member.last = seq;
+      this.onNotice?.({ type: 'late', member: id, seq, into: head.seq });
+      return;
+    }
+    addToSlot(this.slotFor(interval), interval, parsed, alsoInto, false);
+    member.last = seq;
+    this.emitComplete();
+    while (this.open.length > this.maxOpen) this.force();
+  }
+
+  /** The end of the run: every open interval goes out, in order, with what it holds; later adds are refused. */
+  flush(): void {
+    this.closed = true;
+    while (this.open.length > 0) this.emitHead();
+  }
+
+  private check(id: Id, interval: IntervalData): Member {
+    const { seq } = interval;
+    const reject = (code: RejectionCode, detail: string): never => {
+      throw new IntervalRejectedError(code, id, seq, detail);
+    };
+    if (this.closed) reject('closed', 'the merger was flushed');
+    const member = this.members.get(id);
+    if (!member) return reject('unknown-member', 'not a member');
+    if (member.state === 'left') reject('member-left', 'it finished already');
+    if (member.state === 'lost') reject('member-lost', 'it was lost');
+    if (!Number.isSafeInteger(seq) || seq < 0) reject('bad-interval', 'seq is not a non-negative integer');
+    const { startMs, endMs } = interval;
+    if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || endMs < startMs) {
+      reject('bad-interval', `bad time span [${startMs}, ${endMs})`);
+    }
+    if (!validCounts(interval)) reject('bad-interval', 'a count is negative or not a number');
+    if (seq === member.last) reject('duplicate-seq', 'sent twice');
+    if (seq < member.last) reject('out-of-order', `after ${member.last}`);
+    if (seq < this.nextSeq && this.open.length === 0) reject('seq-flushed', 'it went out; nothing open can carry it');
+    return member;
+  }
+
+  private slotFor(interval: IntervalData): Slot {
+    const { seq } = interval;
+    // Reports come mostly in seq order, so the search from the end stops at once.
+    let at = this.open.length;
+    while (at > 0 && (this.open[at - 1] as Slot).seq > seq) at--;
+    const before = this.open[at - 1];
+    if (before?.seq === seq) return before;
+    const slot = openSlot(seq, interval.startMs, interval.endMs);
+    this.open.splice(at, 0, slot);
+    return slot;
+  }
+
+  private depart(id: Id, state: 'left' | 'lost'): void {
+    const member = this.members.get(id);
+    if (member?.state !== 'present') return;
+    member.state = state;
+    this.emitComplete();
+  }
+
+  /** Emits, lowest first, every open interval that no present member can still send. */
+  private emitComplete(): void {
+    let watermark = Number.POSITIVE_INFINITY;
+    for (const m of this.members.values()) if (m.state === 'present' && m.last < watermark) watermark = m.last;
+    while (this.open.length > 0 && (this.open[0] as Slot).seq <= watermark) this.emitHead();
+  }
+
+  private force(): void {
+    const head = this.open[0] as Slot;
+    const missing: Id[] = [];
+    for (const [id, m] of this.members) if (m.state === 'present' && m.last < head.seq) missing.push(id);
+    this.emitHead();
+    this.onNotice?.({ type: 'forced', seq: head.seq, missing });
+  }
+
+  private emitHead(): void {
+    const slot = this.open.shift() as Slot;
+    this.nextSeq = slot.seq + 1;
+    try {
+      this.onInterval(slot);
+    } finally {
+      releaseSlot(slot);
+    }
+  }
+}
+
+/** Counts from the wire must be numbers a sum can hold: finite and not negative. */
+function validCounts(interval: IntervalData): boolean {
+  const ok = (n: unknown): boolean => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+  const okMap = (counts: Record<string, number>): boolean => {
+    for (const k in counts) if (!ok(counts[k])) return false;
+    return true;
+  };
+  if (!ok(interval.bytesSent) || !ok(interval.bytesReceived)) return false;
+  if (
+    (interval.late !== undefined && !ok(interval.late)) ||
+    (interval.dropped !== undefined && !ok(interval.dropped))
+  ) {
+    return false;
+  }
+  if (!okMap(interval.byStatus) || !okMap(interval.byError)) return false;
+  return (interval.endpoints ?? []).every((e) => okMap(e.byStatus) && okMap(e.byError));
+}

@@ -108,7 +108,6 @@ for (let a = 0; a < AGENTS; a++) {
         agentId: `sim-${a}`,
         name: `sim-${a}`,
         version: PROTOCOL_VERSION,
-        cores: 1,
         host: '127.0.0.1',
       }),
     ),

@@ -164,7 +164,7 @@ describe('distributed runs: real controller and agent processes', () => {
       const code = await new Promise<number>((resolve) => ws.once('close', resolve));
       return { code, frames };
     };
-    const hello = encode('hello', { agentId: 'x', name: 'old', version: '0.0.0', cores: 1 });
+    const hello = encode('hello', { agentId: 'x', name: 'old', version: '0.0.0' });
     hello[1] = 99; // Envelope.protocol_version is the first varint
     const old = await session(hello);
     assert.equal(old.code, 1008);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Agent, AgentRejectedError } from '@volley/agent';
-import { type Plan, type PlanInput, resolvePlan } from '@volley/plan';
 import { decodeHistogramBase64 } from '@volley/metrics';
-import { decode, encode } from '@volley/protocol';
+import { type Plan, type PlanInput, resolvePlan } from '@volley/plan';
+import { decode, encode, PROTOCOL_VERSION } from '@volley/protocol';
 import { startTarget, type Target } from '@volley/target';
 import { pino } from 'pino';
 import WebSocket from 'ws';
@@ -114,7 +114,7 @@ describe('controller and agents over a real WebSocket', () => {
     assert.equal(await closed, 1008);
     const reject = frames.find((f) => f.kind === 'reject');
     assert.ok(reject && reject.kind === 'reject');
-    assert.match(reject.body.reason, /version 99.*version 3/);
+    assert.match(reject.body.reason, new RegExp(`version 99.*version ${PROTOCOL_VERSION}`));
     assert.equal(c.joined, 0);
   });
 
@@ -163,6 +163,8 @@ describe('controller and agents over a real WebSocket', () => {
     const result = await running;
     assert.equal(result.aborted, true);
     assert.equal(result.requests.total, 0);
+    // The controller closes the connection after the run: every frame it sent has arrived by then.
+    await slow.closed;
     const kinds = slow.frames.map((f) => f.kind);
     assert.ok(kinds.includes('plan') && kinds.includes('abort'), kinds.join(','));
     assert.ok(!kinds.includes('start'), 'no Start after an abort');

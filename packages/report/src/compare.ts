@@ -1,5 +1,5 @@
 import type { LatencySummary, Result } from '@volley/metrics';
-import { count, duration, millis, rate } from './format.js';
+import { count, duration, millis, rate } from './numbers.js';
 import { table } from './table.js';
 
 /** One configuration of `volley compare`'s matrix, as measured. */

@@ -1,5 +1,5 @@
 import type { Result } from '@volley/metrics';
-import { bytes, count, duration, millis, rate } from './format.js';
+import { bytes, count, duration, millis, rate } from './numbers.js';
 import { table } from './table.js';
 
 /** What an error kind means, for the few that need saying. */

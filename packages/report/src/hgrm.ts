@@ -1,4 +1,5 @@
 import { createTotalHistogram, decodeHistogramBase64, type Result } from '@volley/metrics';
+import type { ReportFormat } from './report-format.js';
 
 /** The whole run's histogram: the result's own, or the sum of its intervals' (results are exact either way). */
 function wholeRun(result: Result) {
@@ -25,3 +26,10 @@ export function renderHgrm(result: Result): string {
     h.destroy();
   }
 }
+
+/** `--format hgrm`, in FORMATS. */
+export const hgrmFormat = {
+  name: 'hgrm',
+  summary: "the percentile distribution as wrk2 and HdrHistogram print it (ms), for HdrHistogram's plotter",
+  render: renderHgrm,
+} satisfies ReportFormat;

@@ -1,5 +1,6 @@
 import { decodeHistogramBase64, type Result } from '@volley/metrics';
 import { HistogramLogWriter } from 'hdr-histogram-js';
+import type { ReportFormat } from './report-format.js';
 
 /**
  * An HdrHistogram interval log: one compressed histogram per interval, with its start and end in seconds since
@@ -26,3 +27,10 @@ export function renderHlog(result: Result): string {
   }
   return text;
 }
+
+/** `--format hlog`, in FORMATS. */
+export const hlogFormat = {
+  name: 'hlog',
+  summary: "an HdrHistogram interval log, one histogram per interval, for HdrHistogram's log tools",
+  render: renderHlog,
+} satisfies ReportFormat;

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Args, Flags } from '@oclif/core';
 import { CLIENT_NAMES, DEFAULT_CONNECTIONS, DEFAULT_OPEN_CONNECTIONS, MAX_PIPELINING } from '@volley/plan';
+import { FORMAT_NAMES, FORMATS } from '@volley/report';
 import { UsageError } from './errors.js';
 
 /** The plan flags of every command that runs load (`run`, and later `controller` and `compare`). */
@@ -56,13 +57,19 @@ export const planFlags = {
   }),
 };
 
+/** How a result is rendered, from @volley/report's one registry, so `run`, `controller` and `report` agree. */
+export const formatFlag = {
+  format: Flags.option({
+    options: FORMAT_NAMES,
+    default: 'text' as const,
+    summary: 'How to render the result (each format is described below).',
+    description: FORMAT_NAMES.map((name) => `${name}: ${FORMATS[name].summary}.`).join('\n'),
+  })(),
+};
+
 /** How a finished run is shown and saved. */
 export const outputFlags = {
-  format: Flags.option({
-    options: ['text', 'json'] as const,
-    default: 'text' as const,
-    summary: 'Report on stdout: a text table, or the JSON result document.',
-  })(),
+  ...formatFlag,
   output: Flags.string({ char: 'o', summary: 'Also write the JSON result document to this file.' }),
   'metrics-port': Flags.string({
     summary: 'Serve live Prometheus metrics at /metrics on PORT (loopback) or HOST:PORT while the run goes.',

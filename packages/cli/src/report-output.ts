@@ -1,7 +1,7 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Result } from '@volley/metrics';
-import { renderJson, renderText } from '@volley/report';
+import { FORMATS, type FormatName, renderJson } from '@volley/report';
 import { UsageError } from './errors.js';
 
 /** Fails before any load is sent if the result could not be written afterwards. */
@@ -14,13 +14,13 @@ export async function checkOutputPath(path: string | undefined): Promise<void> {
 
 /**
  * Renders the result on stdout in the asked format (unless oclif's --json prints it) and writes the JSON document
- * to `output`, if given.
+ * to `output`, if given: the file is the result itself, whatever is shown, so `volley report` can render it again.
  */
 export async function emitResult(
   result: Result,
-  format: 'text' | 'json' | undefined,
+  format: FormatName | undefined,
   output: string | undefined,
 ): Promise<void> {
-  if (format !== undefined) process.stdout.write(format === 'json' ? renderJson(result) : renderText(result));
+  if (format !== undefined) process.stdout.write(FORMATS[format].render(result));
   if (output !== undefined) await writeFile(output, renderJson(result));
 }

@@ -53,6 +53,11 @@ describe('volley run: bad input', () => {
       /--workers must be a whole number from 1 to 256, or auto, got "0"/,
     ],
     ['workers that are not a number', ['run', url, '--workers', 'many'], /--workers must be a whole number/],
+    [
+      'an unknown format',
+      ['run', url, '--format', 'pdf'],
+      /Expected --format=pdf to be one of: text, json, csv, hgrm, hlog, html/,
+    ],
   ];
   for (const [what, args, pattern] of cases) {
     it(`rejects ${what} with one line and exit 2`, async () => {

@@ -1,6 +1,6 @@
 import { createTotalHistogram, decodeHistogramBase64, type Histogram, type Result } from '@volley/metrics';
 import { type Distribution, distribution } from './distribution.js';
-import { bytes, count, duration, millis, rate } from './format.js';
+import { bytes, count, duration, millis, rate } from './numbers.js';
 import { ERROR_HINTS } from './text.js';
 
 /** One headline number of the page. */

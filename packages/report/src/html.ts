@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Result } from '@volley/metrics';
 import { htmlView } from './html-view.js';
+import type { ReportFormat } from './report-format.js';
 
 interface Assets {
   uplotJs: string;
@@ -74,3 +75,10 @@ export function renderHtml(result: Result): string {
 </html>
 `;
 }
+
+/** `--format html`, in FORMATS. */
+export const htmlFormat = {
+  name: 'html',
+  summary: 'one self-contained page with charts, that opens offline',
+  render: renderHtml,
+} satisfies ReportFormat;

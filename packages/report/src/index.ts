@@ -1,11 +1,16 @@
-// A result in, a rendering out: the end-of-run text table, the JSON result document and the HTML page.
+// A result in, a rendering out: one registry of formats (text, JSON, CSV, hgrm, hlog, HTML), thresholds, ranking, diff.
 
-export { type Difference, diffResults, type RankedRun, rankRuns, renderDiff, renderRanking } from './compare.js';
-export { bytes, count, duration, millis, rate } from './format.js';
-export { renderCsv, renderHgrm, renderHlog } from './formats.js';
+export { renderCsv } from './csv.js';
+export { type Difference, diffResults, renderDiff, renderDiffJson } from './diff.js';
+export { renderHgrm } from './hgrm.js';
+export { renderHlog } from './hlog.js';
 export { renderHtml } from './html.js';
 export { renderJson } from './json.js';
+export { bytes, count, duration, millis, rate } from './numbers.js';
 export { type ProgressState, renderProgress } from './progress.js';
+export { type RankedRun, rankRuns, renderRanking, renderRankingJson } from './ranking.js';
+export { FORMAT_NAMES, FORMATS, type FormatName } from './registry.js';
+export type { ReportFormat } from './report-format.js';
 export { table } from './table.js';
 export { renderText } from './text.js';
 export { actualValue, evaluateThresholds, parseThreshold, type Threshold, ThresholdError } from './thresholds.js';

@@ -1,5 +1,5 @@
 import type { IntervalSummary } from '@volley/metrics';
-import { count, duration, millis } from './format.js';
+import { count, duration, millis } from './numbers.js';
 
 /** What a progress line shows: the interval just merged, the totals so far, and the run's bounds. */
 export interface ProgressState {

@@ -1,5 +1,6 @@
 import type { Result } from '@volley/metrics';
-import { bytes, count, duration, millis, rate } from './format.js';
+import { bytes, count, duration, millis, rate } from './numbers.js';
+import type { ReportFormat } from './report-format.js';
 import { table } from './table.js';
 
 /** What an error kind means, for the few that need saying. */
@@ -205,3 +206,10 @@ function protocolNote(plan: Record<string, unknown>): string {
   if (plan.http2 === true) note += ', HTTP/2 offered';
   return note;
 }
+
+/** `--format text`, in FORMATS. */
+export const textFormat = {
+  name: 'text',
+  summary: 'the end-of-run table: requests, statuses, errors, throughput, latency percentiles',
+  render: renderText,
+} satisfies ReportFormat;

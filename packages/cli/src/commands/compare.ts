@@ -4,15 +4,15 @@ import { Args, Flags } from '@oclif/core';
 import type { Result } from '@volley/metrics';
 import type { ClientName, Plan } from '@volley/plan';
 import { resolvePlan } from '@volley/plan';
-import { diffResults, rankRuns, renderDiff, renderRanking } from '@volley/report';
+import { rankRuns, renderRanking, renderRankingJson } from '@volley/report';
 import type { Logger } from 'pino';
 import { VolleyCommand } from '../base-command.js';
 import { untilDone } from '../conduct.js';
+import { emitDiff } from '../diff-output.js';
 import { EXIT, UsageError } from '../errors.js';
 import { planFlags } from '../flags.js';
 import { inputFromFlags } from '../flags-input.js';
 import { startLocalRun } from '../local-run.js';
-import { readResult } from '../read-result.js';
 import { checkOutputPath } from '../report-output.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -26,12 +26,11 @@ const MATRIX: Array<{ client: ClientName; sequential: boolean }> = [
 ];
 
 export default class Compare extends VolleyCommand {
-  static override summary = 'Rank the client strategies against a URL, or diff two saved results.';
+  static override summary = 'Rank the client strategies against a URL (with two result files: volley diff).';
   static override description =
     'With a URL: sends the same number of requests four ways, {sequential (1 at a time), concurrent (-c)} x ' +
     '{pooled, per-request}, one after the other, and ranks them fastest first with req/s, p50/p99 and the ' +
-    'speed-up over the slowest. With two result files (from run -o): their key figures side by side, the change ' +
-    'in percent, and whether it is beyond the noise seen between intervals.';
+    'speed-up over the slowest. With two result files (from run -o) it is `volley diff A B`, kept as an alias.';
   static override examples = [
     '<%= config.bin %> compare http://127.0.0.1:8080/ -n 2000 -c 20',
     '<%= config.bin %> compare before.json after.json',
@@ -61,7 +60,7 @@ export default class Compare extends VolleyCommand {
     format: Flags.option({
       options: ['text', 'json'] as const,
       default: 'text' as const,
-      summary: 'A table, or JSON: { "ranking": [...] } or { "diff": [...] }.',
+      summary: 'A table, or JSON: { "ranking": [...] } (with two result files: as volley diff prints it).',
     })(),
     output: Flags.string({ char: 'o', summary: 'Also write the JSON form to this file.' }),
     quiet: Flags.boolean({ char: 'q', summary: 'No line per finished run on stderr.' }),
@@ -76,7 +75,7 @@ export default class Compare extends VolleyCommand {
       if (isUrl || args.second === undefined) {
         throw new UsageError('give a URL to rank the strategies, or two result files to compare');
       }
-      await this.diff(args.first, args.second, flags.format, flags.output);
+      await emitDiff([args.first, args.second], flags.format, flags.output);
       return;
     }
     // Every plan is validated before the first request goes out.
@@ -116,19 +115,10 @@ export default class Compare extends VolleyCommand {
       }
     }
     const ranking = rankRuns(measured);
-    const json = `${JSON.stringify({ ranking }, null, 2)}\n`;
+    const json = renderRankingJson(ranking);
     process.stdout.write(flags.format === 'json' ? json : renderRanking(ranking));
     if (flags.output) await writeFile(flags.output, json);
     if (interrupted) process.exitCode = EXIT.failure;
-  }
-
-  private async diff(a: string, b: string, format: 'text' | 'json', output: string | undefined): Promise<void> {
-    const before = await readResult(a);
-    const after = await readResult(b);
-    const diff = diffResults(before, after);
-    const json = `${JSON.stringify({ before: a, after: b, diff }, null, 2)}\n`;
-    process.stdout.write(format === 'json' ? json : renderDiff(diff, [a, b]));
-    if (output) await writeFile(output, json);
   }
 }
 

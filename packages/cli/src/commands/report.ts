@@ -1,30 +1,18 @@
 import { writeFile } from 'node:fs/promises';
 import { Args, Flags } from '@oclif/core';
-import type { Result } from '@volley/metrics';
-import { renderCsv, renderHgrm, renderHlog, renderHtml, renderJson, renderText } from '@volley/report';
+import { FORMATS } from '@volley/report';
 import { VolleyCommand } from '../base-command.js';
-import { thresholdFlags } from '../flags.js';
+import { formatFlag, thresholdFlags } from '../flags.js';
 import { readResult } from '../read-result.js';
 import { checkOutputPath } from '../report-output.js';
 import { applyThresholds, exitCodeFor, parseThresholds } from '../thresholds.js';
 
-/** Every format a saved result renders to; adding one is one line here. */
-const FORMATS = {
-  text: renderText,
-  json: renderJson,
-  csv: renderCsv,
-  hgrm: renderHgrm,
-  hlog: renderHlog,
-  html: renderHtml,
-} satisfies Record<string, (result: Result) => string>;
-
 export default class Report extends VolleyCommand {
   static override summary = 'Render a saved result: text, json, csv, hgrm, hlog or a self-contained HTML page.';
   static override description =
-    'Reads a result document (volley run -o FILE) and renders it. Every format is exact: the file carries the ' +
-    'HdrHistogram of every interval. csv: one row per interval; hgrm: the percentile distribution as wrk2 and ' +
-    "HdrHistogram print it (ms), for HdrHistogram's plotter; hlog: an HdrHistogram interval log; html: one page " +
-    'with charts, no network needed. With --threshold, exits 99 if one fails (for CI on a saved result).';
+    'Reads a result document (volley run -o FILE) and renders it in any --format, the same formats run and ' +
+    'controller print. Every format is exact: the file carries the HdrHistogram of every interval. With ' +
+    '--threshold, exits 99 if one fails (for CI on a saved result).';
   static override examples = [
     '<%= config.bin %> report result.json',
     '<%= config.bin %> report result.json --format html -o report.html',
@@ -35,11 +23,7 @@ export default class Report extends VolleyCommand {
     file: Args.string({ description: 'A result document written by volley run -o.', required: true }),
   };
   static override flags = {
-    format: Flags.option({
-      options: Object.keys(FORMATS) as Array<keyof typeof FORMATS>,
-      default: 'text' as const,
-      summary: 'What to render.',
-    })(),
+    ...formatFlag,
     output: Flags.string({ char: 'o', summary: 'Write to this file instead of stdout.' }),
     ...thresholdFlags,
   };
@@ -50,7 +34,7 @@ export default class Report extends VolleyCommand {
     await checkOutputPath(flags.output);
     const result = await readResult(args.file);
     applyThresholds(result, thresholds);
-    const rendered = FORMATS[flags.format](result);
+    const rendered = FORMATS[flags.format].render(result);
     if (flags.output) await writeFile(flags.output, rendered);
     else process.stdout.write(rendered);
     if (thresholds.length > 0) process.exitCode = exitCodeFor({ ...result, aborted: false });

@@ -20,6 +20,7 @@ export default class Run extends VolleyCommand {
     '<%= config.bin %> run --demo',
     '<%= config.bin %> run http://127.0.0.1:8080/ -c 50 -d 30s',
     '<%= config.bin %> run http://127.0.0.1:8080/api -n 20000 -c 20 --client per-request --format json -o result.json',
+    '<%= config.bin %> run --demo -d 5s -q --format csv > intervals.csv',
     "<%= config.bin %> run http://127.0.0.1:8080/api -m POST -H 'content-type: application/json' -b '{\"a\":1}'",
   ];
   static override enableJsonFlag = true;

@@ -1,3 +1,5 @@
+// Numbers as people read them in reports: counts, rates, milliseconds, bytes, durations (en-US, fixed precision).
+
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 

@@ -2,6 +2,7 @@
 // intervals, never prints.
 export type { ClientStrategy, Connection } from './client/index.js';
 export { createStrategy } from './client/index.js';
+export { type Clock, realClock, type Timer } from './clock.js';
 export { ABORT_CODE, classifyError, type ErrorKind } from './error-kind.js';
 export { LATE_AFTER_US } from './open-model.js';
 export {
@@ -27,7 +28,15 @@ export {
   type WorkloadModel,
 } from './plan.js';
 export { buildTemplates, RequestMix, type RequestTemplate } from './request-template.js';
-export { type IntervalSink, type PreparedRun, prepareRun, type RunHandle, type RunStats, startRun } from './run.js';
+export {
+  type IntervalSink,
+  type PreparedRun,
+  prepareRun,
+  type RunHandle,
+  type RunOptions,
+  type RunStats,
+  startRun,
+} from './run.js';
 export { connectionsAt, next, RateSchedule, type Schedule, STOP } from './schedule.js';
 export { shares, splitPlan, usableWorkers } from './split.js';
 export { prepareThreadedRun, startThreadedRun, ThreadedRun } from './threads/threaded-run.js';

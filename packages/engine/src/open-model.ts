@@ -1,5 +1,6 @@
 import type { Recorder } from '@volley/metrics';
 import type { Connection } from './client/index.js';
+import type { Clock, Timer } from './clock.js';
 import { Exchange } from './exchange.js';
 import { ModelRun } from './model-run.js';
 import { slotsOf } from './plan.js';
@@ -20,7 +21,7 @@ export class OpenModelRun extends ModelRun {
   private schedule!: Schedule;
   private readonly free: OpenExchange[] = [];
   private inFlight = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private readonly pumpLater = (): void => {
     this.timer = undefined;
     this.pump();
@@ -36,7 +37,7 @@ export class OpenModelRun extends ModelRun {
     for (let i = 0; i < slotsOf(plan); i++) {
       const connection = this.strategy.connect();
       this.connections.push(connection);
-      this.free.push(new OpenExchange(this, connection, mix, this.recorder));
+      this.free.push(new OpenExchange(this, connection, mix, this.recorder, this.clock));
     }
     this.pump();
   }
@@ -44,7 +45,7 @@ export class OpenModelRun extends ModelRun {
   /** Sends every request that is due and has a free connection, then sleeps until the next one is due. */
   pump(): void {
     const { requests } = this.plan;
-    const nowMs = performance.now() - this.t0;
+    const nowMs = this.clock.now() - this.t0;
     while (!this.stopping) {
       if (requests > 0 && this.started >= requests) {
         this.stop();
@@ -56,7 +57,7 @@ export class OpenModelRun extends ModelRun {
         break;
       }
       if (dueUs > nowMs * 1000) {
-        if (this.timer === undefined) this.timer = setTimeout(this.pumpLater, dueUs / 1000 - nowMs);
+        if (this.timer === undefined) this.timer = this.clock.setTimeout(this.pumpLater, dueUs / 1000 - nowMs);
         return;
       }
       const exchange = this.free.pop();
@@ -85,7 +86,7 @@ export class OpenModelRun extends ModelRun {
 
   protected override stop(): void {
     super.stop();
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     // With nothing in flight no completion will come to end the run: end it here.
     this.settle();
@@ -131,20 +132,21 @@ class OpenExchange extends Exchange {
     connection: Connection,
     mix: RequestMix,
     recorder: Recorder,
+    clock: Clock,
   ) {
-    super(connection, mix, recorder);
+    super(connection, mix, recorder, clock);
     this.releaseLater = () => this.run.release(this);
   }
 
-  /** Sends now a request that was due at `intendedAt` (performance.now() time). */
+  /** Sends now a request that was due at `intendedAt` (clock.now() time). */
   fire(intendedAt: number): void {
     this.intendedAt = intendedAt;
-    this.sentAt = performance.now();
+    this.sentAt = this.clock.now();
     this.send();
   }
 
   protected completed(): void {
-    const now = performance.now();
+    const now = this.clock.now();
     const latencyUs = Math.round((now - this.intendedAt) * 1000);
     const serviceUs = Math.round((now - this.sentAt) * 1000);
     this.recorder.recordScheduledResponse(
@@ -160,6 +162,6 @@ class OpenExchange extends Exchange {
 
   protected failed(): void {
     // dispatch() can fail synchronously, inside pump(): release in the next turn to keep the stack flat.
-    setImmediate(this.releaseLater);
+    this.clock.setImmediate(this.releaseLater);
   }
 }

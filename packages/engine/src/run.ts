@@ -1,20 +1,20 @@
 import { ClosedModelRun } from './closed-model.js';
-import type { IntervalSink, ModelRun, RunHandle } from './model-run.js';
+import type { IntervalSink, ModelRun, RunHandle, RunOptions } from './model-run.js';
 import { OpenModelRun } from './open-model.js';
 import type { Plan, WorkloadModel } from './plan.js';
 import { warmUp } from './warm-up.js';
 
-export type { IntervalSink, RunHandle, RunStats } from './model-run.js';
+export type { IntervalSink, RunHandle, RunOptions, RunStats } from './model-run.js';
 
 /** Workload models by name; each is one file implementing ModelRun. */
 const MODELS = {
-  closed: (plan, sink) => new ClosedModelRun(plan, sink),
-  open: (plan, sink) => new OpenModelRun(plan, sink),
-} satisfies Record<WorkloadModel, (plan: Plan, sink: IntervalSink) => ModelRun>;
+  closed: (plan, sink, options) => new ClosedModelRun(plan, sink, options),
+  open: (plan, sink, options) => new OpenModelRun(plan, sink, options),
+} satisfies Record<WorkloadModel, (plan: Plan, sink: IntervalSink, options?: RunOptions) => ModelRun>;
 
 /** Starts a run of the plan now; intervals go to `sink` as they close. */
-export function startRun(plan: Plan, sink: IntervalSink): RunHandle {
-  const run = MODELS[plan.model](plan, sink);
+export function startRun(plan: Plan, sink: IntervalSink, options?: RunOptions): RunHandle {
+  const run = MODELS[plan.model](plan, sink, options);
   run.start();
   return run;
 }
@@ -34,9 +34,11 @@ export interface PreparedRun {
  * the run's first second measures the server, not the generator's cold start. An agent prepares when the Plan
  * arrives and starts on the Start; the start barrier in between leaves time for it.
  */
-export function prepareRun(plan: Plan, sink: IntervalSink): PreparedRun {
-  const run = MODELS[plan.model](plan, sink);
-  const ready = Promise.all([warmUp(plan, startRun), run.prepare()]).then(() => {});
+export function prepareRun(plan: Plan, sink: IntervalSink, options?: RunOptions): PreparedRun {
+  const run = MODELS[plan.model](plan, sink, options);
+  // A strategy given by the caller (a test's fake network) has no HTTP path of this process's to warm up.
+  const warm = options?.strategy ? undefined : warmUp(plan, startRun);
+  const ready = Promise.all([warm, run.prepare()]).then(() => {});
   return {
     ready,
     start: () => {

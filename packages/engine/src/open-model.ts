@@ -11,6 +11,13 @@ import { RateSchedule, type Schedule } from './schedule.js';
 export const LATE_AFTER_US = 10_000;
 
 /**
+ * A send due less than this far ahead (µs) is due now. The pump's timer fires at now + (due - now), which float
+ * rounding can land a hair short of the due time; re-armed for that hair, a timer waits Node's minimum of 1 ms,
+ * and the send would go out 1 ms late. Half a microsecond is below anything the engine measures.
+ */
+const DUE_WITHIN_US = 0.5;
+
+/**
  * The open model: requests go out on the schedule's clock whatever the server does, on at most `connections`
  * sockets. Each request's latency is measured from its intended send time (so a stall that holds requests back
  * shows in full: no coordinated omission) and, as service time, from the moment it was actually sent.
@@ -56,7 +63,7 @@ export class OpenModelRun extends ModelRun {
         this.stop();
         break;
       }
-      if (dueUs > nowMs * 1000) {
+      if (dueUs - nowMs * 1000 >= DUE_WITHIN_US) {
         if (this.timer === undefined) this.timer = this.clock.setTimeout(this.pumpLater, dueUs / 1000 - nowMs);
         return;
       }

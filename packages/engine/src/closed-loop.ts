@@ -1,5 +1,6 @@
 import type { Recorder } from '@volley/metrics';
 import type { Connection } from './client/index.js';
+import type { Clock } from './clock.js';
 import { Exchange } from './exchange.js';
 import type { RequestMix } from './request-template.js';
 
@@ -21,10 +22,11 @@ export class ClosedLoop extends Exchange {
     connection: Connection,
     mix: RequestMix,
     recorder: Recorder,
+    clock: Clock,
     /** Position among the run's loops: with connection stages, loops below the ramp's value run. */
     readonly index = 0,
   ) {
-    super(connection, mix, recorder);
+    super(connection, mix, recorder, clock);
     this.nextSoon = () => this.next();
   }
 
@@ -34,12 +36,12 @@ export class ClosedLoop extends Exchange {
       this.host.idle(this);
       return;
     }
-    this.startedAt = performance.now();
+    this.startedAt = this.clock.now();
     this.send();
   }
 
   protected completed(): void {
-    const latencyUs = Math.round((performance.now() - this.startedAt) * 1000);
+    const latencyUs = Math.round((this.clock.now() - this.startedAt) * 1000);
     this.recorder.recordResponse(this.status, latencyUs, this.template.bytesOut, this.bytesIn, this.template.endpoint);
     this.next();
   }
@@ -47,6 +49,6 @@ export class ClosedLoop extends Exchange {
   protected failed(): void {
     // An error can arrive synchronously from dispatch(); going on in the next turn keeps the stack flat and a
     // refused connection from spinning the event loop without ever yielding to timers.
-    setImmediate(this.nextSoon);
+    this.clock.setImmediate(this.nextSoon);
   }
 }

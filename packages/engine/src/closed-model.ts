@@ -1,4 +1,5 @@
 import { type ClosedPlan, slotsOf } from '@volley/plan';
+import type { Timer } from './clock.js';
 import { ClosedLoop, type LoopHost } from './closed-loop.js';
 import type { EngineModel } from './model.js';
 import { ModelRun } from './model-run.js';
@@ -19,7 +20,7 @@ export class ClosedModelRun extends ModelRun<ClosedPlan> implements LoopHost {
   private active = 0;
   private readonly loops: ClosedLoop[] = [];
   private readonly parked = new Set<ClosedLoop>();
-  private rampTimer: NodeJS.Timeout | undefined;
+  private rampTimer: Timer | undefined;
 
   protected begin(): void {
     if (this.plan.requests > 0) this.remaining = this.plan.requests;
@@ -27,7 +28,7 @@ export class ClosedModelRun extends ModelRun<ClosedPlan> implements LoopHost {
     for (let i = 0; i < slotsOf(this.plan); i++) {
       const connection = this.strategy.connect();
       this.connections.push(connection);
-      this.loops.push(new ClosedLoop(this, connection, mix, this.recorder, i));
+      this.loops.push(new ClosedLoop(this, connection, mix, this.recorder, this.clock, i));
     }
     if (this.plan.stages.length === 0) {
       this.active = this.loops.length;
@@ -59,7 +60,7 @@ export class ClosedModelRun extends ModelRun<ClosedPlan> implements LoopHost {
 
   protected override stop(): void {
     super.stop();
-    clearTimeout(this.rampTimer);
+    this.clock.clearTimeout(this.rampTimer);
     // Parked loops have nothing in flight: they are done now.
     const parked = [...this.parked];
     this.parked.clear();
@@ -73,17 +74,17 @@ export class ClosedModelRun extends ModelRun<ClosedPlan> implements LoopHost {
   /** Wakes parked loops while the ramp rises; loops above it park themselves after their current request. */
   private ramp(): void {
     if (this.stopping) return;
-    this.active = connectionsAt(this.plan.stages, performance.now() - this.t0) * this.plan.pipelining;
+    this.active = connectionsAt(this.plan.stages, this.clock.now() - this.t0) * this.plan.pipelining;
     for (const loop of this.loops) {
       if (loop.index < this.active && this.parked.delete(loop)) loop.next();
     }
-    this.rampTimer = setTimeout(() => this.ramp(), RAMP_TICK_MS);
+    this.rampTimer = this.clock.setTimeout(() => this.ramp(), RAMP_TICK_MS);
   }
 }
 
 /** The closed model in the engine's registry. */
 export const closedModel = {
-  create: (plan, sink) => new ClosedModelRun(plan, sink),
+  create: (plan, sink, options) => new ClosedModelRun(plan, sink, options),
   // Connection stages open their connections as the ramp reaches them.
   preconnect: (plan) => (plan.stages.length > 0 ? 0 : plan.connections),
   warmUp: {},

@@ -1,6 +1,7 @@
 import type { Recorder } from '@volley/metrics';
 import type { Dispatcher } from 'undici';
 import type { Connection } from './client/index.js';
+import type { Clock } from './clock.js';
 import { classifyError } from './error-kind.js';
 import type { RequestMix, RequestTemplate } from './request-template.js';
 
@@ -24,6 +25,8 @@ export abstract class Exchange implements Dispatcher.DispatchHandler {
     protected readonly connection: Connection,
     private readonly mix: RequestMix,
     protected readonly recorder: Recorder,
+    /** The run's clock: its model's send and completion times are read from it. */
+    protected readonly clock: Clock,
   ) {
     this.template = mix.templates[0] as RequestTemplate;
   }

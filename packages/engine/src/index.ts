@@ -2,6 +2,7 @@
 // templates and schedules, behind one prepare entry point that hides worker threads; emits intervals, never prints.
 export type { ClientStrategy, Connection } from './client/index.js';
 export { createStrategy } from './client/index.js';
+export { type Clock, realClock, type Timer } from './clock.js';
 export { ABORT_CODE, classifyError, type ErrorKind } from './error-kind.js';
 export type { EngineModel } from './model.js';
 export { LATE_AFTER_US } from './open-model.js';
@@ -13,6 +14,7 @@ export {
   type PrepareOptions,
   prepare,
   type RunHandle,
+  type RunOptions,
   type RunStats,
   startRun,
 } from './run.js';

@@ -1,6 +1,7 @@
 import { type IntervalData, Recorder } from '@volley/metrics';
 import type { Plan } from '@volley/plan';
 import { type ClientStrategy, type Connection, createStrategy } from './client/index.js';
+import { type Clock, realClock, type Timer } from './clock.js';
 import { ABORT_CODE } from './error-kind.js';
 
 /** Receives each interval as it closes; the engine never formats or sends anything itself. */
@@ -22,6 +23,14 @@ export interface RunHandle {
   abort(): void;
 }
 
+/** What a caller may give a run besides its plan; tests give both, to run a model on virtual time with no network. */
+export interface RunOptions {
+  /** Time and timers: realClock unless given. */
+  clock?: Clock;
+  /** How connections are made: the plan's client strategy unless given. */
+  strategy?: ClientStrategy;
+}
+
 class AbortedError extends Error {
   readonly code = ABORT_CODE;
 }
@@ -36,7 +45,9 @@ export abstract class ModelRun<P extends Plan = Plan> implements RunHandle {
   protected readonly recorder: Recorder;
   protected readonly connections: Connection[] = [];
   protected readonly strategy: ClientStrategy;
-  /** performance.now() at the start: the run's clock. */
+  /** Every reading of time and every timer of the run, the models' included, goes through it. */
+  protected readonly clock: Clock;
+  /** clock.now() at the start: time zero of the run. */
   protected t0 = 0;
   protected started = 0;
   protected stopping = false;
@@ -48,15 +59,17 @@ export abstract class ModelRun<P extends Plan = Plan> implements RunHandle {
   }
   private finished = false;
   private seq = 0;
-  private tickTimer: NodeJS.Timeout | undefined;
-  private deadlineTimer: NodeJS.Timeout | undefined;
+  private tickTimer: Timer | undefined;
+  private deadlineTimer: Timer | undefined;
 
   constructor(
     protected readonly plan: P,
     private readonly sink: IntervalSink,
+    options: RunOptions = {},
   ) {
     this.recorder = new Recorder(plan.endpoints.map((e) => e.name));
-    this.strategy = createStrategy(plan);
+    this.clock = options.clock ?? realClock;
+    this.strategy = options.strategy ?? createStrategy(plan);
     this.done = new Promise((resolve) => {
       this.resolve = resolve;
     });
@@ -68,7 +81,7 @@ export abstract class ModelRun<P extends Plan = Plan> implements RunHandle {
   /** The deadline passed: send nothing more. */
   protected stop(): void {
     this.stopping = true;
-    clearTimeout(this.deadlineTimer);
+    this.clock.clearTimeout(this.deadlineTimer);
   }
 
   /**
@@ -85,7 +98,7 @@ export abstract class ModelRun<P extends Plan = Plan> implements RunHandle {
   }
 
   start(): void {
-    this.t0 = performance.now();
+    this.t0 = this.clock.now();
     this.scheduleTick();
     if (this.plan.durationMs > 0) this.armDeadline();
     this.begin();
@@ -104,10 +117,10 @@ export abstract class ModelRun<P extends Plan = Plan> implements RunHandle {
   /** A model with nothing in flight must end itself here, since no completion will come. */
   protected afterAbort(): void {}
 
-  /** Timers may fire a little before performance.now() says the time is up: re-arm until it really is. */
+  /** Timers may fire a little before clock.now() says the time is up: re-arm until it really is. */
   private armDeadline(): void {
-    const left = this.t0 + this.plan.durationMs - performance.now();
-    if (left > 0) this.deadlineTimer = setTimeout(() => this.armDeadline(), Math.ceil(left));
+    const left = this.t0 + this.plan.durationMs - this.clock.now();
+    if (left > 0) this.deadlineTimer = this.clock.setTimeout(() => this.armDeadline(), Math.ceil(left));
     else this.deadline();
   }
 
@@ -118,7 +131,7 @@ export abstract class ModelRun<P extends Plan = Plan> implements RunHandle {
 
   private scheduleTick(): void {
     const boundary = this.t0 + (this.seq + 1) * this.plan.intervalMs;
-    this.tickTimer = setTimeout(() => this.tick(), Math.max(0, boundary - performance.now()));
+    this.tickTimer = this.clock.setTimeout(() => this.tick(), Math.max(0, boundary - this.clock.now()));
   }
 
   private tick(): void {
@@ -135,9 +148,9 @@ export abstract class ModelRun<P extends Plan = Plan> implements RunHandle {
   protected finish(): void {
     if (this.finished) return;
     this.finished = true;
-    clearTimeout(this.tickTimer);
-    clearTimeout(this.deadlineTimer);
-    const elapsed = performance.now() - this.t0;
+    this.clock.clearTimeout(this.tickTimer);
+    this.clock.clearTimeout(this.deadlineTimer);
+    const elapsed = this.clock.now() - this.t0;
     const startMs = this.seq * this.plan.intervalMs;
     this.sink(this.recorder.snapshot(this.seq, startMs, Math.max(startMs, elapsed)));
     for (const c of this.connections) c.close().catch(() => {});

@@ -1,6 +1,7 @@
 import type { Recorder } from '@volley/metrics';
 import { type OpenPlan, slotsOf } from '@volley/plan';
 import type { Connection } from './client/index.js';
+import type { Clock, Timer } from './clock.js';
 import { Exchange } from './exchange.js';
 import type { EngineModel } from './model.js';
 import { ModelRun } from './model-run.js';
@@ -9,6 +10,13 @@ import { RateSchedule, type Schedule } from './schedule.js';
 
 /** A send this much later than its intended time counts as late: the rate was not held. */
 export const LATE_AFTER_US = 10_000;
+
+/**
+ * A send due less than this far ahead (µs) is due now. The pump's timer fires at now + (due - now), which float
+ * rounding can land a hair short of the due time; re-armed for that hair, a timer waits Node's minimum of 1 ms,
+ * and the send would go out 1 ms late. Half a microsecond is below anything the engine measures.
+ */
+const DUE_WITHIN_US = 0.5;
 
 /**
  * The open model: requests go out on the schedule's clock whatever the server does, on at most `connections`
@@ -21,7 +29,7 @@ export class OpenModelRun extends ModelRun<OpenPlan> {
   private schedule!: Schedule;
   private readonly free: OpenExchange[] = [];
   private inFlight = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private readonly pumpLater = (): void => {
     this.timer = undefined;
     this.pump();
@@ -37,7 +45,7 @@ export class OpenModelRun extends ModelRun<OpenPlan> {
     for (let i = 0; i < slotsOf(plan); i++) {
       const connection = this.strategy.connect();
       this.connections.push(connection);
-      this.free.push(new OpenExchange(this, connection, mix, this.recorder));
+      this.free.push(new OpenExchange(this, connection, mix, this.recorder, this.clock));
     }
     this.pump();
   }
@@ -45,7 +53,7 @@ export class OpenModelRun extends ModelRun<OpenPlan> {
   /** Sends every request that is due and has a free connection, then sleeps until the next one is due. */
   pump(): void {
     const { requests } = this.plan;
-    const nowMs = performance.now() - this.t0;
+    const nowMs = this.clock.now() - this.t0;
     while (!this.stopping) {
       if (requests > 0 && this.started >= requests) {
         this.stop();
@@ -56,8 +64,8 @@ export class OpenModelRun extends ModelRun<OpenPlan> {
         this.stop();
         break;
       }
-      if (dueUs > nowMs * 1000) {
-        if (this.timer === undefined) this.timer = setTimeout(this.pumpLater, dueUs / 1000 - nowMs);
+      if (dueUs - nowMs * 1000 >= DUE_WITHIN_US) {
+        if (this.timer === undefined) this.timer = this.clock.setTimeout(this.pumpLater, dueUs / 1000 - nowMs);
         return;
       }
       const exchange = this.free.pop();
@@ -86,7 +94,7 @@ export class OpenModelRun extends ModelRun<OpenPlan> {
 
   protected override stop(): void {
     super.stop();
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     // With nothing in flight no completion will come to end the run: end it here.
     this.settle();
@@ -132,20 +140,21 @@ class OpenExchange extends Exchange {
     connection: Connection,
     mix: RequestMix,
     recorder: Recorder,
+    clock: Clock,
   ) {
-    super(connection, mix, recorder);
+    super(connection, mix, recorder, clock);
     this.releaseLater = () => this.run.release(this);
   }
 
-  /** Sends now a request that was due at `intendedAt` (performance.now() time). */
+  /** Sends now a request that was due at `intendedAt` (clock.now() time). */
   fire(intendedAt: number): void {
     this.intendedAt = intendedAt;
-    this.sentAt = performance.now();
+    this.sentAt = this.clock.now();
     this.send();
   }
 
   protected completed(): void {
-    const now = performance.now();
+    const now = this.clock.now();
     const latencyUs = Math.round((now - this.intendedAt) * 1000);
     const serviceUs = Math.round((now - this.sentAt) * 1000);
     this.recorder.recordScheduledResponse(
@@ -161,13 +170,13 @@ class OpenExchange extends Exchange {
 
   protected failed(): void {
     // dispatch() can fail synchronously, inside pump(): release in the next turn to keep the stack flat.
-    setImmediate(this.releaseLater);
+    this.clock.setImmediate(this.releaseLater);
   }
 }
 
 /** The open model in the engine's registry. */
 export const openModel = {
-  create: (plan, sink) => new OpenModelRun(plan, sink),
+  create: (plan, sink, options) => new OpenModelRun(plan, sink, options),
   preconnect: (plan) => plan.connections,
   // As fast as it goes: the pump and its timers get as hot as the sends.
   warmUp: { rate: 100_000 },

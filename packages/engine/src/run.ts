@@ -1,12 +1,12 @@
 import type { Plan, WorkloadModel } from '@volley/plan';
 import { closedModel } from './closed-model.js';
 import type { EngineModel } from './model.js';
-import type { IntervalSink, RunHandle } from './model-run.js';
+import type { IntervalSink, RunHandle, RunOptions } from './model-run.js';
 import { openModel } from './open-model.js';
 import { prepareThreadedRun } from './threads/threaded-run.js';
 import { warmUp } from './warm-up.js';
 
-export type { IntervalSink, RunHandle, RunStats } from './model-run.js';
+export type { IntervalSink, RunHandle, RunOptions, RunStats } from './model-run.js';
 
 /** Workload models by name: adding one is a file beside this one and a line here. */
 const MODELS: { [M in WorkloadModel]: EngineModel<Extract<Plan, { model: M }>> } = {
@@ -20,8 +20,8 @@ export function engineModel<P extends Plan>(plan: P): EngineModel<P> {
 }
 
 /** Starts a run of the plan now, on this thread; intervals go to `sink` as they close. */
-export function startRun(plan: Plan, sink: IntervalSink): RunHandle {
-  const run = engineModel(plan).create(plan, sink);
+export function startRun(plan: Plan, sink: IntervalSink, options?: RunOptions): RunHandle {
+  const run = engineModel(plan).create(plan, sink, options);
   run.start();
   return run;
 }
@@ -36,8 +36,8 @@ export interface PreparedRun {
   discard(): void;
 }
 
-/** How a run is spread over this process. */
-export interface PrepareOptions {
+/** How a run is spread over this process, and (for tests) what time and network it runs on. */
+export interface PrepareOptions extends RunOptions {
   /** Engine threads: more than 1 runs the plan's shares on worker threads, merged into one interval stream. */
   workers?: number;
   /** A thread that failed; the others go on, and what it measured is kept. */
@@ -47,13 +47,13 @@ export interface PrepareOptions {
 /**
  * The engine's one entry point: gets a run ready without starting it. This process's HTTP path is warmed up and
  * the connections are opened, so the run's first second measures the server, not the generator's cold start.
- * With `workers` > 1 the same happens on each thread, hidden behind the same PreparedRun. An agent prepares
- * when the Plan arrives and starts on the Start; the start barrier in between leaves time for it.
+ * With `workers` > 1 the same happens on each thread, hidden behind the same PreparedRun (threads run on the
+ * real clock and network). An agent prepares when the Plan arrives and starts on the Start.
  */
 export function prepare(plan: Plan, sink: IntervalSink, options: PrepareOptions = {}): PreparedRun {
-  const workers = options.workers ?? 1;
+  const { workers = 1, onThreadError, ...runOptions } = options;
   if (workers > 1) {
-    const threaded = prepareThreadedRun(plan, workers, sink, options.onThreadError);
+    const threaded = prepareThreadedRun(plan, workers, sink, onThreadError);
     return {
       ready: threaded.prepared,
       start: () => {
@@ -64,8 +64,10 @@ export function prepare(plan: Plan, sink: IntervalSink, options: PrepareOptions 
     };
   }
   const model = engineModel(plan);
-  const run = model.create(plan, sink);
-  const ready = Promise.all([warmUp(plan, model.warmUp, startRun), run.prepare(model.preconnect(plan))]).then(() => {});
+  const run = model.create(plan, sink, runOptions);
+  // A strategy given by the caller (a test's fake network) has no HTTP path of this process's to warm up.
+  const warm = runOptions.strategy ? undefined : warmUp(plan, model.warmUp, startRun);
+  const ready = Promise.all([warm, run.prepare(model.preconnect(plan))]).then(() => {});
   return {
     ready,
     start: () => {

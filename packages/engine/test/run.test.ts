@@ -127,9 +127,11 @@ describe('closed model against a real loopback target', () => {
         [3, 900],
       ],
     );
+    // How long after 1,200 ms the last request ends depends on the machine's load; the exact boundaries are in
+    // closed-model.fake.test.ts. The deadline never comes early, though: a bound, not a tolerance.
     const last = r.intervals.at(-1);
     assert.ok(last && last.endMs >= 1200, `last interval ends at ${last?.endMs}`);
-    assert.ok(r.stats.durationMs >= 1200 && r.stats.durationMs < 3000, `took ${r.stats.durationMs} ms`);
+    assert.ok(r.stats.durationMs >= 1200, `took ${r.stats.durationMs} ms`);
   });
 
   it('abort ends requests in flight as aborted and still emits the last interval', async () => {

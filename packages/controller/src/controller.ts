@@ -388,6 +388,7 @@ export class Controller {
         if (!member || msg.body.runId !== this.runId) return;
         member.finished = true;
         member.durationMs = msg.body.durationMs;
+        this.aggregate.leave(member.id);
         this.settleIfDone();
         return;
       case 'heartbeat':

@@ -72,7 +72,10 @@ export class Controller {
   private readonly log: Logger;
   private readonly server: AgentServer;
   private readonly members = new Map<AgentLink, Member>();
-  private readonly aggregate = new RunAggregate((interval) => this.intervalMerged(interval));
+  private readonly aggregate = new RunAggregate(
+    (interval) => this.intervalMerged(interval),
+    (notice) => this.log.warn(notice, 'interval merged out of the ordinary'),
+  );
   private readonly totals = { requests: 0, errors: 0, elapsedMs: 0 };
   private readonly changed = new Conditions();
   private runId = '';

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  createTotalHistogram,
+  type IntervalData,
+  IntervalRejectedError,
+  Recorder,
+  type RejectionCode,
+} from '../src/index.js';
+import { play, report, type Step } from './merger-script.js';
+
+/** A report whose bytes or fields are wrong in one place. */
+function broken(seq: number, spoil: (i: IntervalData) => void): IntervalData {
+  const rec = new Recorder(['only']);
+  rec.recordScheduledResponse(200, 1000, 500, 1, 1, 0);
+  const i = rec.snapshot(seq, seq * 1000, (seq + 1) * 1000);
+  spoil(i);
+  return i;
+}
+
+const garbage = Uint8Array.from([0x1c, 0x84, 0x93, 0x14, 0, 0, 0, 4, 1, 2, 3, 4]);
+
+/** An interval that must be refused with `code` after `setup` (played after members a and b join). */
+interface Rejection {
+  name: string;
+  code: RejectionCode;
+  setup: Step[];
+  member: string;
+  interval: IntervalData;
+}
+
+const rejections: Rejection[] = [
+  { name: 'from a member that never joined', code: 'unknown-member', setup: [], member: 'z', interval: report(0, 1) },
+  {
+    name: 'from a member that left',
+    code: 'member-left',
+    setup: [{ leave: 'b' }],
+    member: 'b',
+    interval: report(0, 1),
+  },
+  {
+    name: 'from a member that was lost',
+    code: 'member-lost',
+    setup: [{ lose: 'b' }],
+    member: 'b',
+    interval: report(0, 1),
+  },
+  {
+    name: 'a seq sent twice',
+    code: 'duplicate-seq',
+    setup: [{ add: ['a', 0, 1] }],
+    member: 'a',
+    interval: report(0, 5),
+  },
+  {
+    name: 'a seq below one already sent',
+    code: 'out-of-order',
+    setup: [{ add: ['b', 1, 1] }],
+    member: 'b',
+    interval: report(0, 5),
+  },
+  { name: 'a negative seq', code: 'bad-interval', setup: [], member: 'a', interval: { ...report(0, 1), seq: -1 } },
+  {
+    name: 'a time span that ends before it starts',
+    code: 'bad-interval',
+    setup: [],
+    member: 'a',
+    interval: { ...report(0, 1), endMs: -1 },
+  },
+  {
+    name: 'a negative count',
+    code: 'bad-interval',
+    setup: [],
+    member: 'a',
+    interval: { ...report(0, 1), byStatus: { '200': -3 } },
+  },
+  {
+    name: 'latency bytes that are not a histogram',
+    code: 'bad-histogram',
+    setup: [],
+    member: 'a',
+    interval: broken(0, (i) => {
+      i.histogram = garbage;
+    }),
+  },
+  {
+    name: 'a good latency histogram but bad service-time bytes',
+    code: 'bad-histogram',
+    setup: [],
+    member: 'a',
+    interval: broken(0, (i) => {
+      i.serviceHistogram = garbage;
+    }),
+  },
+  {
+    name: 'good histograms but one endpoint histogram truncated',
+    code: 'bad-histogram',
+    setup: [],
+    member: 'a',
+    interval: broken(0, (i) => {
+      const e = i.endpoints?.[0];
+      if (e) e.histogram = e.histogram.subarray(0, e.histogram.byteLength - 3);
+    }),
+  },
+  {
+    name: 'a seq that went out when nothing open can carry it (a member that joined late)',
+    code: 'seq-flushed',
+    setup: [{ add: ['a', 0, 1] }, { add: ['b', 0, 1] }, { join: ['late'] }],
+    member: 'late',
+    interval: report(0, 5),
+  },
+  {
+    name: 'anything after the final flush',
+    code: 'closed',
+    setup: [{ flush: true }],
+    member: 'a',
+    interval: report(0, 1),
+  },
+];
+
+describe('IntervalMerger refuses, changing nothing,', () => {
+  // After the refused interval the run goes on; the stream must be what it would have been without it.
+  const rest: Step[] = [{ add: ['a', 3, 7] }, { flush: true }];
+  for (const r of rejections) {
+    it(r.name, () => {
+      const setup: Step[] = [{ join: ['a', 'b'] }, ...r.setup];
+      const control = play(setup);
+      const played = play(setup);
+      const total = createTotalHistogram();
+      assert.throws(
+        () => played.merger.add(r.member, r.interval, [total]),
+        (err: Error) => err instanceof IntervalRejectedError && err.code === r.code,
+      );
+      assert.equal(total.totalCount, 0, "nothing added to the caller's histograms either");
+      if (r.code !== 'closed') {
+        control.more(rest);
+        played.more(rest);
+      }
+      assert.deepEqual(played.emitted, control.emitted);
+      assert.deepEqual(played.notices, control.notices);
+    });
+  }
+});

@@ -7,7 +7,7 @@ import { type PlanInput, resolvePlan } from '@volley/plan';
 import { startTarget, type Target } from '@volley/target';
 import { startThreadedRun } from '../src/index.js';
 
-async function run(input: PlanInput, workers: number, abortAfterMs?: number) {
+async function run(input: PlanInput, workers: number, abortAfterMs?: number, script?: URL) {
   const intervals: IntervalData[] = [];
   const errors: string[] = [];
   const handle = startThreadedRun(
@@ -15,6 +15,7 @@ async function run(input: PlanInput, workers: number, abortAfterMs?: number) {
     workers,
     (i) => intervals.push(i),
     (err) => errors.push(err.message),
+    script,
   );
   // Threads take a moment to load (longer from sources under tsx): count from when they start.
   if (abortAfterMs !== undefined) handle.started.then(() => setTimeout(() => handle.abort(), abortAfterMs));
@@ -69,16 +70,12 @@ describe('engine threads against a real loopback target', () => {
   });
 
   it('a thread that crashes does not hang the run: the other finishes and its figures are kept', async () => {
-    process.env.VOLLEY_TEST_CRASH_WORKER = '1';
-    try {
-      const r = await run({ url: target.url, durationMs: 1500, connections: 4 }, 2);
-      assert.match(r.errors.join('\n'), /worker 1 crashed on purpose/);
-      assert.equal(r.stats.aborted, true, 'a run that lost a thread is marked incomplete');
-      assert.ok(r.responses > 0);
-      assert.ok(r.intervals.length >= 2, `${r.intervals.length} intervals`);
-    } finally {
-      delete process.env.VOLLEY_TEST_CRASH_WORKER;
-    }
+    const crashing = new URL('./crashing-worker.ts', import.meta.url);
+    const r = await run({ url: target.url, durationMs: 1500, connections: 4 }, 2, undefined, crashing);
+    assert.match(r.errors.join('\n'), /worker 1 crashed on purpose/);
+    assert.equal(r.stats.aborted, true, 'a run that lost a thread is marked incomplete');
+    assert.ok(r.responses > 0);
+    assert.ok(r.intervals.length >= 2, `${r.intervals.length} intervals`);
   });
 });
 

@@ -6,14 +6,19 @@ import { type Plan, splitPlan, usableShares } from '@volley/plan';
 import type { IntervalSink, RunHandle, RunStats } from '../model-run.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
-/**
- * The worker beside this file: worker.js when built. When run from sources (tests under tsx), worker.ts, loaded
- * through a two-line bootstrap that registers tsx in the new thread first (loader hooks are per thread).
- */
-function startWorker(workerData: unknown): Worker {
+/** The worker beside this file: worker.js when built, worker.ts when run from sources (tests under tsx). */
+function defaultWorker(): URL {
   const built = new URL('./worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(built))) return new Worker(built, { workerData });
-  const source = new URL('./worker.ts', import.meta.url).href;
+  return existsSync(fileURLToPath(built)) ? built : new URL('./worker.ts', import.meta.url);
+}
+
+/**
+ * A thread running `script`. A TypeScript source is loaded through a two-line bootstrap that registers tsx in
+ * the new thread first (loader hooks are per thread).
+ */
+function startWorker(script: URL, workerData: unknown): Worker {
+  if (!script.pathname.endsWith('.ts')) return new Worker(script, { workerData });
+  const source = script.href;
   const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`;
   return new Worker(bootstrap, { eval: true, workerData });
 }
@@ -52,6 +57,8 @@ export class ThreadedRun implements RunHandle {
     private readonly sink: IntervalSink,
     private readonly onError: (err: Error, thread: number) => void = () => {},
     autoStart = true,
+    /** The thread's script; tests give one that wraps worker.ts (a thread that crashes, say). */
+    script: URL = defaultWorker(),
   ) {
     this.go = autoStart;
     this.done = new Promise((resolve) => {
@@ -74,7 +81,7 @@ export class ThreadedRun implements RunHandle {
     parts.forEach((part, index) => {
       this.running.add(index);
       this.merger.join(index);
-      const thread = startWorker({ plan: part, index });
+      const thread = startWorker(script, { plan: part, index });
       let ended = false;
       let loaded = false;
       let finished = false;
@@ -178,8 +185,9 @@ export function startThreadedRun(
   workers: number,
   sink: IntervalSink,
   onError?: (err: Error, thread: number) => void,
+  script?: URL,
 ): ThreadedRun {
-  return new ThreadedRun(plan, workers, sink, onError);
+  return new ThreadedRun(plan, workers, sink, onError, true, script);
 }
 
 /**

@@ -7,7 +7,7 @@ import type { FromWorker, ToWorker } from './messages.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts runs as a worker thread');
-const { plan, index } = workerData as { plan: Plan; index: number };
+const { plan } = workerData as { plan: Plan };
 const post = (message: FromWorker): void => port.postMessage(message);
 
 // Warm up and open this thread's connections now; the start comes when every thread has loaded (and, in an
@@ -21,12 +21,6 @@ port.on('message', (message: ToWorker) => {
       post({ type: 'done', stats });
       port.close();
     });
-    // Test hook: a thread that dies mid-run, to prove the others finish without it.
-    if (process.env.VOLLEY_TEST_CRASH_WORKER === String(index)) {
-      setTimeout(() => {
-        throw new Error(`worker ${index} crashed on purpose (VOLLEY_TEST_CRASH_WORKER)`);
-      }, 300);
-    }
   } else if (message.type === 'abort') {
     if (handle) {
       handle.abort();

@@ -3,7 +3,11 @@
 // Tools alternate (ABAB..., the order flipped every round) so drift in a noisy machine hits every tool alike; the
 // figure that counts is the ratio within one run, not the absolute req/s.
 //
-//   node bench/run.mjs [--rounds 5] [--duration 5] [--connections 50] [--quick]
+//   node bench/run.mjs [--rounds 5] [--duration 5] [--connections 50] [--quick] [--baseline DIR] [--throughput-only]
+//
+// --baseline DIR adds "volley (baseline)": the CLI of another built checkout (say, main before a change) in the
+// same alternating rounds, so a refactor's before/after is measured in one run. --throughput-only stops after the
+// throughput table.
 //
 // After the throughput table it runs the other goals' benches, each a script of its own in this folder:
 // start-up time (startup.mjs), per-request strategy vs a bare loop (per-request.mjs), the highest rate held with
@@ -28,6 +32,8 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
     quick: { type: 'boolean' },
+    baseline: { type: 'string' },
+    'throughput-only': { type: 'boolean' },
   },
 });
 if (values.quick) Object.assign(values, { rounds: '1', duration: '1' });
@@ -58,13 +64,13 @@ function run(cmd, args) {
   });
 }
 
-/** Each tool reports its own count; req/s is that count over the configured duration. */
-const tools = [
-  {
-    name: 'volley',
+/** A volley CLI as a tool: `bin` is its bin/run.js. */
+function volleyTool(name, bin) {
+  return {
+    name,
     async run(url) {
       const out = await run(process.execPath, [
-        VOLLEY,
+        bin,
         'run',
         url,
         '-c',
@@ -77,7 +83,15 @@ const tools = [
       const r = JSON.parse(out);
       return { requests: r.requests.total, errors: r.requests.errors, seconds: r.durationMs / 1000 };
     },
-  },
+  };
+}
+
+/** Each tool reports its own count; req/s is that count over the configured duration. */
+const tools = [
+  volleyTool('volley', VOLLEY),
+  ...(values.baseline
+    ? [volleyTool('volley (baseline)', join(values.baseline, 'packages', 'cli', 'bin', 'run.js'))]
+    : []),
   {
     name: 'autocannon',
     async run(url) {
@@ -177,6 +191,8 @@ if (has('nginx')) {
   console.log('\n(nginx not installed: skipped the nginx target)');
 }
 if (!has('wrk')) console.log('(wrk not installed: skipped)');
+
+if (values['throughput-only']) process.exit(0);
 
 /** The other goals, each its own script, in a child process so each starts clean. */
 const QUICK = values.quick;

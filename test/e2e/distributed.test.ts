@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createTotalHistogram, decodeHistogramBase64, summarize } from '@volley/metrics';
-import { decode, encode } from '@volley/protocol';
+import { decode, encode, PROTOCOL_VERSION } from '@volley/protocol';
 import { startTargetProcess, type TargetProcess } from '@volley/target';
 import WebSocket from 'ws';
 import { freePort, sleep, start, type VolleyProcess, waitForLine } from './volley.js';
@@ -169,7 +169,10 @@ describe('distributed runs: real controller and agent processes', () => {
     const old = await session(hello);
     assert.equal(old.code, 1008);
     const reject = old.frames.find((f) => f.kind === 'reject');
-    assert.match(reject?.kind === 'reject' ? reject.body.reason : '', /version 99.*version 3/);
+    assert.match(
+      reject?.kind === 'reject' ? reject.body.reason : '',
+      new RegExp(`version 99.*version ${PROTOCOL_VERSION}`),
+    );
     assert.equal((await session(randomBytes(512))).code, 1007);
 
     const out = await ctl.proc.exited;

@@ -21,6 +21,32 @@ export interface SessionOptions {
   describe?: (event: Exclude<ControllerEvent, { type: 'interval' }>) => string | undefined;
 }
 
+/** The output flags every command that runs load has. */
+export interface OutputFlagValues {
+  threshold?: string[] | undefined;
+  quiet: boolean;
+  format: SessionOptions['format'];
+  output?: string | undefined;
+  'metrics-port'?: string | undefined;
+}
+
+/** A session's options from a command's flags; `json` is true when --json prints the result instead. */
+export function sessionOptions(
+  plan: Plan,
+  fromFile: readonly string[],
+  flags: OutputFlagValues,
+  json: boolean,
+): SessionOptions {
+  return {
+    plan,
+    thresholds: [...fromFile, ...(flags.threshold ?? [])],
+    quiet: flags.quiet,
+    format: json ? undefined : flags.format,
+    output: flags.output,
+    metricsPort: flags['metrics-port'],
+  };
+}
+
 /** Where a session's run reports to: every controller event, and lines to show above the progress. */
 export interface SessionSink {
   onEvent(event: ControllerEvent): void;

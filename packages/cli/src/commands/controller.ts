@@ -8,7 +8,7 @@ import { VolleyCommand } from '../base-command.js';
 import { UsageError } from '../errors.js';
 import { agentTimeoutFlag, outputFlags, planFlags, thresholdFlags, urlArg } from '../flags.js';
 import { planFromInput } from '../plan-input.js';
-import { runSession } from '../session.js';
+import { runSession, sessionOptions } from '../session.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -49,15 +49,7 @@ export default class ControllerCommand extends VolleyCommand {
     const { host, port } = parseListen(flags.listen);
     const tls = flags['tls-cert'] && flags['tls-key'] ? await readTls(flags['tls-cert'], flags['tls-key']) : undefined;
     const logger = this.createLogger(flags['log-level']);
-    const session = {
-      plan,
-      thresholds: [...thresholds, ...(flags.threshold ?? [])],
-      quiet: flags.quiet,
-      format: this.jsonEnabled() ? undefined : flags.format,
-      output: flags.output,
-      metricsPort: flags['metrics-port'],
-      describe: describeEvent,
-    };
+    const session = { ...sessionOptions(plan, thresholds, flags, this.jsonEnabled()), describe: describeEvent };
     return runSession(session, async ({ onEvent, say }) => {
       const controller = new Controller({
         host,

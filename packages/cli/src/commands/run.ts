@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { outputFlags, parseWorkers, planFlags, thresholdFlags, urlArg, workersFlag } from '../flags.js';
 import { startLocalRun } from '../local-run.js';
 import { planFromInput } from '../plan-input.js';
-import { runSession } from '../session.js';
+import { runSession, sessionOptions } from '../session.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -60,14 +60,7 @@ export default class Run extends VolleyCommand {
         target = await startTargetProcess({});
         ({ plan } = await planFromInput(target.url, flags));
       }
-      const session = {
-        plan,
-        thresholds: [...thresholds, ...(flags.threshold ?? [])],
-        quiet: flags.quiet,
-        format: this.jsonEnabled() ? undefined : flags.format,
-        output: flags.output,
-        metricsPort: flags['metrics-port'],
-      };
+      const session = sessionOptions(plan, thresholds, flags, this.jsonEnabled());
       return await runSession(session, async ({ onEvent }) =>
         startLocalRun(plan, logger, version, flags.agents, onEvent, workers),
       );

@@ -1,7 +1,7 @@
 import { PlanError, positiveInteger } from '../errors.js';
 import { type ClosedPlan, DEFAULT_CONNECTIONS, MAX_CONNECTIONS } from '../plan.js';
 import { shares } from '../shares.js';
-import { checkStages, runLength } from './limits.js';
+import { checkStages, oneEach, runLength } from './limits.js';
 import type { PlanModel } from './model.js';
 
 /** The closed model: loops; its stages ramp whole connections from 0. */
@@ -27,9 +27,7 @@ export const closedPlan = {
     };
   },
 
-  maxShares(plan) {
-    return plan.requests > 0 ? Math.min(plan.connections, plan.requests) : plan.connections;
-  },
+  maxShares: oneEach,
 
   split(plan, n) {
     const connections = shares(plan.connections, n);

@@ -1,5 +1,5 @@
 import { nonNegative, PlanError, positiveInteger } from '../errors.js';
-import { DEFAULT_DURATION_MS, type PlanInput, type Stage } from '../plan.js';
+import { DEFAULT_DURATION_MS, type Plan, type PlanInput, type Stage } from '../plan.js';
 
 /** A model's stages, each checked: a positive duration and a target from 0 to `max`. */
 export function checkStages(input: PlanInput, max: number): Stage[] {
@@ -24,4 +24,9 @@ export function runLength(input: PlanInput, stages: Stage[]): { durationMs: numb
 /** 0 and undefined both mean "not given". */
 export function given(n: number | undefined): boolean {
   return n !== undefined && n !== 0;
+}
+
+/** Most shares when each needs a connection, and a request when the plan counts them. */
+export function oneEach(plan: Plan): number {
+  return plan.requests > 0 ? Math.min(plan.connections, plan.requests) : plan.connections;
 }

@@ -1,7 +1,7 @@
 import { nonNegative, PlanError, positiveInteger } from '../errors.js';
 import { DEFAULT_OPEN_CONNECTIONS, MAX_CONNECTIONS, MAX_RATE, type OpenPlan } from '../plan.js';
 import { shares } from '../shares.js';
-import { checkStages, runLength } from './limits.js';
+import { checkStages, oneEach, runLength } from './limits.js';
 import type { PlanModel } from './model.js';
 
 /** The open model: a rate, ramped linearly by its stages; `connections` caps the sockets. */
@@ -20,9 +20,7 @@ export const openPlan = {
     };
   },
 
-  maxShares(plan) {
-    return plan.requests > 0 ? Math.min(plan.connections, plan.requests) : plan.connections;
-  },
+  maxShares: oneEach,
 
   split(plan, n) {
     const connections = shares(plan.connections, n);

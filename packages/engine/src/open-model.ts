@@ -75,14 +75,14 @@ export class OpenModelRun extends ModelRun<OpenPlan> {
       this.inFlight++;
       exchange.fire(this.t0 + dueUs / 1000);
     }
-    this.settle();
+    this.endIfIdle();
   }
 
   /** An exchange is free again. */
   release(exchange: OpenExchange): void {
     this.inFlight--;
     this.free.push(exchange);
-    if (this.stopping) this.settle();
+    if (this.stopping) this.endIfIdle();
     else this.pump();
   }
 
@@ -97,14 +97,14 @@ export class OpenModelRun extends ModelRun<OpenPlan> {
     this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     // With nothing in flight no completion will come to end the run: end it here.
-    this.settle();
+    this.endIfIdle();
   }
 
   protected override afterAbort(): void {
-    this.settle();
+    this.endIfIdle();
   }
 
-  private settle(): void {
+  private endIfIdle(): void {
     if (!this.stopping || this.inFlight > 0) return;
     this.countDropped();
     this.finish();

@@ -10,7 +10,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 export const DEFAULT_HEARTBEAT_MS = 1_000;
 export const DEFAULT_AGENT_TIMEOUT_MS = 5_000;
 /** A connection that has not said Hello by then is closed: nothing unauthenticated may hold a seat. */
-export const HELLO_TIMEOUT_MS = 5_000;
+export const DEFAULT_HELLO_TIMEOUT_MS = 5_000;
 
 /** One joined agent's connection, as the run phases see it. */
 export interface AgentLink {
@@ -45,6 +45,8 @@ export interface AgentServerOptions {
   heartbeatMs?: number;
   /** An agent silent this long (ms) is dropped. */
   agentTimeoutMs?: number;
+  /** A connection that has not said Hello this long (ms) after its upgrade is closed. */
+  helloTimeoutMs?: number;
   logger: Logger;
 }
 
@@ -128,7 +130,7 @@ export class AgentServer {
       if (!this.pending.has(ws)) return;
       this.log.warn({ from }, 'closing a connection that did not say Hello in time');
       ws.terminate();
-    }, HELLO_TIMEOUT_MS);
+    }, this.options.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS);
     ws.on('message', (data: Buffer, isBinary) => {
       let msg: Message;
       try {

@@ -4,7 +4,7 @@ import { askedRate, describePlan, type Plan, splitPlan } from '@volley/plan';
 import { intervalFromWire, type Message, planToWire } from '@volley/protocol';
 import type { Logger } from 'pino';
 import { type AgentLink, AgentServer, type AgentServerOptions } from './agent-server.js';
-import { Conditions } from './wait-until.js';
+import { Conditions } from './conditions.js';
 
 export const DEFAULT_START_DELAY_MS = 200;
 /** How long the Start waits for agents to report Ready (warmed up, connections open) before going ahead. */

@@ -1,12 +1,6 @@
 // Accepts and authenticates agents, splits the plan, starts everyone together, merges their intervals and
 // assembles the result.
-export {
-  type AgentLink,
-  AgentServer,
-  DEFAULT_AGENT_TIMEOUT_MS,
-  DEFAULT_HEARTBEAT_MS,
-  HELLO_TIMEOUT_MS,
-} from './agent-server.js';
+export { DEFAULT_AGENT_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_HELLO_TIMEOUT_MS } from './agent-server.js';
 export {
   Controller,
   ControllerError,

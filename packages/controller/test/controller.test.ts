@@ -127,6 +127,20 @@ describe('controller and agents over a real WebSocket', () => {
     assert.equal(c.joined, 0);
   });
 
+  it('drops a connection that never says Hello, and an agent that does still joins and runs', async () => {
+    const c = track(controller(planOf({ url: target.url, requests: 20 }), { helloTimeoutMs: 200 }));
+    const url = await c.listen();
+    const mute = await rawClient(url);
+    const code = await mute.closed;
+    assert.equal(code, 1006, 'terminated, with no close handshake to wait on');
+    assert.equal(c.joined, 0);
+    const agent = new Agent({ url, token: TOKEN, name: 'late', logger });
+    const session = agent.serve();
+    const result = await c.run();
+    await session;
+    assert.equal(result.requests.total, 20);
+  });
+
   it('finishes a run when an agent goes silent, keeping what the others measured', async () => {
     const c = track(
       controller(planOf({ url: target.url, requests: 400, connections: 2 }), {

@@ -8,7 +8,6 @@ export type { EngineModel } from './model.js';
 export { LATE_AFTER_US } from './open-model.js';
 export { buildTemplates, RequestMix, type RequestTemplate } from './request-template.js';
 export {
-  engineModel,
   type IntervalSink,
   type PreparedRun,
   type PrepareOptions,

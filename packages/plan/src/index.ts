@@ -1,8 +1,8 @@
 // The Plan: one validated description of a run, tagged by workload model; each model's config and checks, the
 // one splitter (agents and threads alike), the parsers of durations, rates and stages, and the result's `plan`.
 export { PlanError } from './errors.js';
-export { type CommonFields, modelOf, PLAN_MODELS, type PlanModel, WORKLOAD_MODELS } from './models/index.js';
-export { type ParsedStages, parseDuration, parseRate, parseStage, parseStageParts, stagesOf } from './parse.js';
+export type { PlanModel } from './models/index.js';
+export { parseDuration, parseRate, parseStage, parseStageParts, stagesOf } from './parse.js';
 export {
   CLIENT_NAMES,
   type ClientName,

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Flags } from '@oclif/core';
 import type { Result } from '@volley/metrics';
-import { startTargetProcess, type TargetProcess } from '@volley/target';
+import { startTargetProcess } from '@volley/target';
 import { VolleyCommand } from '../base-command.js';
 import { UsageError } from '../errors.js';
 import { outputFlags, parseWorkers, planFlags, thresholdFlags, urlArg, workersFlag } from '../flags.js';
@@ -45,7 +45,7 @@ export default class Run extends VolleyCommand {
     const logger = this.createLogger(flags['log-level']);
     // Validate the whole plan before starting anything, the demo target included.
     const missing = 'missing URL (or use --demo to run against the built-in target)';
-    let { plan, thresholds } = await planFromInput(
+    const { plan, thresholds } = await planFromInput(
       args.url ?? (flags.demo ? 'http://127.0.0.1/' : undefined),
       flags,
       missing,
@@ -54,18 +54,20 @@ export default class Run extends VolleyCommand {
     if (flags.agents > plan.connections) {
       throw new UsageError(`--agents ${flags.agents} needs at least as many connections, got -c ${plan.connections}`);
     }
-    let target: TargetProcess | undefined;
-    try {
-      if (flags.demo) {
-        target = await startTargetProcess({});
-        ({ plan } = await planFromInput(target.url, flags));
+    const session = sessionOptions(plan, thresholds, flags, this.jsonEnabled());
+    // The session checks thresholds and the output path before it starts the run, so the demo target starts
+    // inside the run's start, and closes with it.
+    return runSession(session, async ({ onEvent }) => {
+      if (!flags.demo) return startLocalRun(plan, logger, version, flags.agents, onEvent, workers);
+      const target = await startTargetProcess({});
+      try {
+        const { plan: aimed } = await planFromInput(target.url, flags);
+        const run = startLocalRun(aimed, logger, version, flags.agents, onEvent, workers);
+        return { ...run, close: () => target.close() };
+      } catch (err) {
+        await target.close();
+        throw err;
       }
-      const session = sessionOptions(plan, thresholds, flags, this.jsonEnabled());
-      return await runSession(session, async ({ onEvent }) =>
-        startLocalRun(plan, logger, version, flags.agents, onEvent, workers),
-      );
-    } finally {
-      await target?.close();
-    }
+    });
   }
 }

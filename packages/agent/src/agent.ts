@@ -267,7 +267,7 @@ export class Agent {
     return prepare(plan, sink, {
       workers: this.options.workers ?? 1,
       onThreadError: (err, thread) =>
-        this.log.error({ thread, err: err.message }, 'engine thread failed; the others go on'),
+        this.log.error({ thread, err: err.message }, 'engine thread failed or fell behind; the others go on'),
     });
   }
 

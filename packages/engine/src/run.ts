@@ -40,7 +40,7 @@ export interface PreparedRun {
 export interface PrepareOptions extends RunOptions {
   /** Engine threads: more than 1 runs the plan's shares on worker threads, merged into one interval stream. */
   workers?: number;
-  /** A thread that failed; the others go on, and what it measured is kept. */
+  /** A thread that failed, or whose interval had to be merged late; the others go on, and nothing measured is lost. */
   onThreadError?: (err: Error, thread: number) => void;
 }
 

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
-import { volley } from '../e2e/volley.js';
+import { stopAll, volley } from '../e2e/volley.js';
+
+// No process of a finished test, failed or not, outlives it.
+afterEach(stopAll);
 
 const repo = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 

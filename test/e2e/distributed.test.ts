@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { createTotalHistogram, decodeHistogramBase64, summarize } from '@volley/metrics';
 import { decode, encode, PROTOCOL_VERSION } from '@volley/protocol';
 import { startTargetProcess, type TargetProcess } from '@volley/target';
 import WebSocket from 'ws';
-import { freePort, sleep, start, type VolleyProcess, waitForLine } from './volley.js';
+import { freePort, sleep, start, stopAll, type VolleyProcess, waitForLine } from './volley.js';
+
+// No process of a finished test, failed or not, outlives it.
+afterEach(stopAll);
 
 const TOKEN = 'e2e-secret';
 const env = { VOLLEY_TOKEN: TOKEN };

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { startTargetProcess, type TargetProcess } from '@volley/target';
-import { freePort, sleep, start, type VolleyProcess, waitForLine } from './volley.js';
+import { freePort, sleep, start, stopAll, type VolleyProcess, waitForLine } from './volley.js';
+
+// No process of a finished test, failed or not, outlives it.
+afterEach(stopAll);
 
 const TOKEN = 'e2e-secret';
 const env = { VOLLEY_TOKEN: TOKEN };

@@ -3,10 +3,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import { startTargetProcess } from '@volley/target';
 import { createHosts, netnsUnavailable } from './netns.js';
-import { freePort, start, waitForLine } from './volley.js';
+import { freePort, start, stopAll, waitForLine } from './volley.js';
+
+// No process of a finished test, failed or not, outlives it.
+afterEach(stopAll);
 
 const TOKEN = 'netns-secret';
 const skip = netnsUnavailable();

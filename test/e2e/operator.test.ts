@@ -2,10 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startTargetProcess, type TargetProcess } from '@volley/target';
-import { freePort, sleep, start, waitForLine } from './volley.js';
+import { freePort, sleep, start, stopAll, waitForLine } from './volley.js';
+
+// No process of a finished test, failed or not, outlives it.
+afterEach(stopAll);
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/tls/${name}`, import.meta.url));
 const env = { VOLLEY_TOKEN: 'operator-secret' };

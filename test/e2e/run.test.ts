@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { startTargetProcess, type TargetProcess } from '@volley/target';
-import { sleep, start, volley } from './volley.js';
+import { sleep, start, stopAll, volley } from './volley.js';
+
+// No process of a finished test, failed or not, outlives it.
+afterEach(stopAll);
 
 // The target runs in its own process, as a real server would: the counts it reports are its own.
 describe('volley run, end to end', () => {

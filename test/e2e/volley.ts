@@ -27,6 +27,22 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+/**
+ * Kills every volley process still running and waits until each has ended. Each test file runs it after every
+ * test, so a test that fails half-way leaves no controller or agent firing into the next one.
+ */
+export async function stopAll(): Promise<void> {
+  const left = [...running];
+  for (const child of left) child.kill('SIGKILL');
+  await Promise.all(
+    left.map((child) =>
+      child.exitCode !== null || child.signalCode !== null
+        ? undefined
+        : new Promise((resolve) => child.once('close', resolve)),
+    ),
+  );
+}
+
 /** Starts `volley ...args`, killed after `timeoutMs` so no test can leave load running. */
 export function start(
   args: string[],

@@ -3,13 +3,16 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Result } from '@volley/metrics';
 import { count, millis, renderHtml } from '@volley/report';
 import { startTargetProcess, type TargetProcess } from '@volley/target';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { volley } from '../e2e/volley.js';
+import { stopAll, volley } from '../e2e/volley.js';
+
+// No process of a finished test, failed or not, outlives it.
+afterEach(stopAll);
 
 // Debian's package, installed by .ci/install-chromium (CI runs it); CHROMIUM points elsewhere if need be.
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';

@@ -57,7 +57,7 @@ export interface SessionSink {
  * The one run sequence `run` and `controller` share: check the thresholds and the output path, show progress
  * and serve metrics while the run goes, stop it on Ctrl-C with its report intact, then judge the thresholds,
  * print and write the result, and set the exit code. `start` begins the run; `close` (if any) ends what it
- * opened, after the result is in.
+ * opened, after the report is out: nothing a close might wait on (a stray socket, a slow peer) holds it up.
  */
 export async function runSession(
   options: SessionOptions,
@@ -83,13 +83,14 @@ export async function runSession(
     const run = await start(sink);
     close = run.close;
     result = await untilDone(run);
+    progress.clear();
+    applyThresholds(result, thresholds);
+    await emitResult(result, options.format, options.output);
+    process.exitCode = exitCodeFor(result);
   } finally {
     progress.clear();
     await metrics?.close();
     await close?.();
   }
-  applyThresholds(result, thresholds);
-  await emitResult(result, options.format, options.output);
-  process.exitCode = exitCodeFor(result);
   return result;
 }

@@ -1,7 +1,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { decode, encode, type Kind, MAX_FRAME_BYTES, type Message, PROTOCOL_VERSION } from '@volley/protocol';
 import type { Logger } from 'pino';
@@ -64,7 +64,12 @@ export class AgentServer {
   private readonly log: Logger;
   private readonly links = new Map<WebSocket, Link>();
   private readonly pending = new Set<WebSocket>();
+  /** Every TCP connection, upgraded or not: closing destroys them all, so it never waits on a peer. */
+  private readonly sockets = new Set<Socket>();
+  /** Connections whose agent said Hello; any other is dropped once the Hello time is up. */
+  private readonly admitted = new WeakSet<Duplex>();
   private server: Server | undefined;
+  private lastBeat = 0;
   private wss: WebSocketServer | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
 
@@ -82,7 +87,17 @@ export class AgentServer {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('volley controller: connect with a WebSocket\n');
     };
     const { tls } = this.options;
-    const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, answer) : createHttpServer(answer);
+    const helloMs = this.options.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS;
+    const server = tls
+      ? createHttpsServer({ cert: tls.cert, key: tls.key, handshakeTimeout: helloMs }, answer)
+      : createHttpServer(answer);
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+      if (!tls) this.watchHello(socket, helloMs);
+    });
+    // Behind TLS the socket the upgrade sees is the TLS one; before its handshake, handshakeTimeout holds.
+    if (tls) server.on('secureConnection', (socket: Duplex) => this.watchHello(socket, helloMs));
     server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
     wss.on('connection', (ws, req) => this.accept(ws, req));
     this.server = server;
@@ -92,6 +107,7 @@ export class AgentServer {
       server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => resolve());
     });
     // Heartbeats run from the first agent on: an agent waiting for the others must not trip its dead-man switch.
+    this.lastBeat = performance.now();
     this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
     const { address, port, family } = server.address() as AddressInfo;
     return `${tls ? 'wss' : 'ws'}://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
@@ -110,6 +126,8 @@ export class AgentServer {
     const server = this.server;
     if (!server) return;
     server.closeAllConnections();
+    // An HTTPS server knows no connection before its TLS handshake, and would wait on such a one for minutes.
+    for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
@@ -123,14 +141,22 @@ export class AgentServer {
     this.wss?.handleUpgrade(req, socket, head, (ws) => this.wss?.emit('connection', ws, req));
   }
 
+  /**
+   * Drops a connection that has not said Hello `helloMs` after it connected: idle, half-sent or upgraded and
+   * mute, nothing unauthenticated may hold a seat or the close.
+   */
+  private watchHello(socket: Duplex, helloMs: number): void {
+    const timer = setTimeout(() => {
+      if (this.admitted.has(socket) || socket.destroyed) return;
+      this.log.warn({ from: (socket as Socket).remoteAddress }, 'closing a connection that did not say Hello in time');
+      socket.destroy();
+    }, helloMs);
+    socket.once('close', () => clearTimeout(timer));
+  }
+
   private accept(ws: WebSocket, req: IncomingMessage): void {
     const from = req.socket.remoteAddress ?? '';
     this.pending.add(ws);
-    const helloTimer = setTimeout(() => {
-      if (!this.pending.has(ws)) return;
-      this.log.warn({ from }, 'closing a connection that did not say Hello in time');
-      ws.terminate();
-    }, this.options.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS);
     ws.on('message', (data: Buffer, isBinary) => {
       let msg: Message;
       try {
@@ -146,14 +172,13 @@ export class AgentServer {
         link.lastHeard = performance.now();
         this.handler.message(link, msg);
       } else if (msg.kind === 'hello') {
-        clearTimeout(helloTimer);
+        this.admitted.add(req.socket);
         this.hello(ws, msg, from);
       } else {
         ws.close(1008, 'hello first');
       }
     });
     ws.on('close', () => {
-      clearTimeout(helloTimer);
       this.pending.delete(ws);
       const link = this.links.get(ws);
       if (!link) return;
@@ -195,7 +220,16 @@ export class AgentServer {
   /** Proof of life to every agent, and the silent ones dropped (the run decides what a departure means). */
   private beat(): void {
     const silentAfter = this.options.agentTimeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS;
+    const beatMs = this.options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
     const now = performance.now();
+    const gap = now - this.lastBeat;
+    this.lastBeat = now;
+    // Subtleness ahead: after the controller itself was frozen (SIGSTOP, swap, a long GC), this timer runs before
+    // the frames that arrived meanwhile are read. Time we could not listen is nobody's silence: it is credited to
+    // every agent, and silence counts from the last frame we had the chance to process.
+    if (gap > 2 * beatMs) {
+      for (const link of this.links.values()) link.lastHeard = Math.min(now, link.lastHeard + gap - beatMs);
+    }
     for (const link of this.links.values()) {
       if (now - link.lastHeard > silentAfter) {
         this.log.error({ agent: link.name, silentMs: Math.round(now - link.lastHeard) }, 'agent silent: dropping it');

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { buildResult, type IntervalSummary, type Result, RunAggregate } from '@volley/metrics';
 import { askedRate, describePlan, type Plan, splitPlan } from '@volley/plan';
-import { intervalFromWire, type Message, planToWire } from '@volley/protocol';
+import { type Message, planToWire } from '@volley/protocol';
 import type { Logger } from 'pino';
 import { type AgentLink, AgentServer, type AgentServerOptions } from './agent-server.js';
 import { Conditions } from './conditions.js';
+import { RunIntake } from './intake.js';
 
 export const DEFAULT_START_DELAY_MS = 200;
 /** How long the Start waits for agents to report Ready (warmed up, connections open) before going ahead. */
@@ -76,6 +77,7 @@ export class Controller {
     (interval) => this.intervalMerged(interval),
     (notice) => this.log.warn(notice, 'interval merged out of the ordinary'),
   );
+  private readonly intake: RunIntake;
   private readonly totals = { requests: 0, errors: 0, elapsedMs: 0 };
   private readonly changed = new Conditions();
   private runId = '';
@@ -84,6 +86,7 @@ export class Controller {
 
   constructor(private readonly options: ControllerOptions) {
     this.log = options.logger.child({ component: 'controller' });
+    this.intake = new RunIntake(this.aggregate, options.plan, this.log);
     this.server = new AgentServer(
       { ...options, logger: this.log },
       {
@@ -106,6 +109,11 @@ export class Controller {
   /** Agents joined so far. */
   get joined(): number {
     return this.members.size;
+  }
+
+  /** Intervals held open for a slow agent; bounded, however many seqs agents send. */
+  get openIntervals(): number {
+    return this.aggregate.openIntervals;
   }
 
   /** Waits for the agents, runs the plan on all of them, and returns the merged result. */
@@ -139,6 +147,7 @@ export class Controller {
     this.server.quiet();
     this.running = false;
     const ended = Date.now();
+    if (this.intake.dropped > 0) this.log.warn({ dropped: this.intake.dropped }, 'bad intervals were dropped');
     for (const m of members) if (!m.lost) m.link.close(1000, 'run complete');
     return buildResult(this.aggregate.merge(), {
       toolVersion: this.options.toolVersion,
@@ -200,6 +209,7 @@ export class Controller {
       // Stopped before the Start: nobody has started, so nobody will report Finished.
       for (const m of members) m.finished = true;
     } else {
+      this.intake.started();
       for (const m of members) {
         m.link.send('start', {
           runId: this.runId,
@@ -227,26 +237,21 @@ export class Controller {
     switch (msg.kind) {
       case 'interval':
         if (m.lost || msg.body.runId !== this.runId || !this.runId) return;
-        try {
-          this.aggregate.add(link.id, intervalFromWire(msg.body));
-        } catch (err) {
-          this.log.warn({ agent: link.name, err: (err as Error).message }, 'closing an agent that sent a bad interval');
-          link.close(1007, 'bad interval');
-        }
+        this.intake.interval(link, msg.body);
         return;
       case 'ready':
         if (msg.body.runId !== this.runId) return;
         m.ready = true;
         break;
       case 'finished':
-        if (msg.body.runId !== this.runId) return;
+        if (msg.body.runId !== this.runId || m.finished) return;
         m.finished = true;
-        m.durationMs = msg.body.durationMs;
+        m.durationMs = this.intake.finishedDurationMs(link, msg.body);
         this.aggregate.leave(link.id);
         break;
       case 'heartbeat':
         // Our own timestamp, echoed: the round trip on the controller's clock alone.
-        if (msg.body.sentAtMs <= 0) return;
+        if (!(msg.body.sentAtMs > 0 && msg.body.sentAtMs <= performance.now())) return;
         m.rttMs = performance.now() - msg.body.sentAtMs;
         m.rttAt = msg.body.sentAtMs;
         break;

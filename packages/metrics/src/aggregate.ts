@@ -1,5 +1,5 @@
 import { createTotalHistogram, type Histogram } from './histogram.js';
-import { addCounts, type IntervalData, sumCounts } from './interval.js';
+import { addCounts, countMap, type IntervalData, sumCounts } from './interval.js';
 import { IntervalMerger, IntervalRejectedError, type MergeNotice } from './interval-merger.js';
 import { type MergedEndpointInterval, type MergedInterval, summarizeMergedInterval } from './merged-interval.js';
 import type { AgentSummary, IntervalSummary, RequestCounts } from './result.js';
@@ -62,8 +62,8 @@ export class RunAggregate {
   private service: Histogram | undefined;
   private late = 0;
   private dropped = 0;
-  private readonly byStatus: Record<string, number> = {};
-  private readonly byError: Record<string, number> = {};
+  private readonly byStatus = countMap();
+  private readonly byError = countMap();
   private bytesSent = 0;
   private bytesReceived = 0;
   private readonly agents = new Map<string, AgentTotals>();
@@ -80,6 +80,11 @@ export class RunAggregate {
     onNotice?: (notice: MergeNotice<string>) => void,
   ) {
     this.merger = new IntervalMerger<string>((m) => this.closeInterval(m), { onNotice });
+  }
+
+  /** Intervals held open for a slow agent: never more than the merger's bound (DEFAULT_MAX_OPEN_INTERVALS). */
+  get openIntervals(): number {
+    return this.merger.pending;
   }
 
   /** Registers an agent taking part in the run; every agent joins before the first interval is added. */
@@ -161,7 +166,7 @@ export class RunAggregate {
   private addEndpoint(name: string, e: MergedEndpointInterval): void {
     let totals = this.endpoints.get(name);
     if (!totals) {
-      totals = { histogram: createTotalHistogram(), byStatus: {}, byError: {} };
+      totals = { histogram: createTotalHistogram(), byStatus: countMap(), byError: countMap() };
       this.endpoints.set(name, totals);
     }
     totals.histogram.add(e.histogram);
@@ -170,10 +175,13 @@ export class RunAggregate {
   }
 }
 
-/** Request counts from statuses and errors: ok are statuses below 400, errors are requests with no response. */
+/**
+ * Request counts from statuses and errors: ok are the 2xx and 3xx responses (not a status 0 or 1xx a crafted
+ * interval may hold), errors are requests with no response.
+ */
 function counts(byStatus: Record<string, number>, byError: Record<string, number>): RequestCounts {
   const errors = sumCounts(byError);
   let ok = 0;
-  for (const [status, n] of Object.entries(byStatus)) if (Number(status) < 400) ok += n;
+  for (const [status, n] of Object.entries(byStatus)) if (Number(status) >= 200 && Number(status) < 400) ok += n;
   return { total: sumCounts(byStatus) + errors, ok, errors, byStatus: { ...byStatus }, byError: { ...byError } };
 }

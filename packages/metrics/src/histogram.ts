@@ -81,8 +81,9 @@ export interface EncodedHistogram {
  * Reads the wire form of one histogram (HdrHistogram's compressed V2 encoding) without building a histogram for
  * it: the run-length encoded counts are walked once, and `addTo` records each non-empty bucket into the targets.
  * The same as `decodeHistogram` and `target.add` for each target at a fraction of the cost: a controller does
- * this for every agent every second. Throws on bytes that are not a compressed HdrHistogram, before any target
- * is touched.
+ * this for every agent every second. The bytes come from the wire, so nothing is trusted: inflating stops at
+ * MAX_INFLATED_HISTOGRAM_BYTES, and the layout, every bucket index and every count are checked. Throws on bytes
+ * that are not such a histogram, before any target is touched.
  */
 export function readEncodedHistogram(bytes: Uint8Array): EncodedHistogram {
   const raw = inflateEncoded(bytes);
@@ -90,8 +91,18 @@ export function readEncodedHistogram(bytes: Uint8Array): EncodedHistogram {
   if ((view.getInt32(0) & ~0xf0) !== V2_COOKIE_BASE) throw new Error('not a V2 HdrHistogram');
   const digits = view.getInt32(12);
   const lowest = Number(view.getBigInt64(16));
-  const end = V2_HEADER_BYTES + view.getInt32(4);
-  if (end > raw.byteLength) throw new Error('histogram payload is truncated');
+  const highest = Number(view.getBigInt64(24));
+  // No layout finer than the one recorded, so the bucket count below stays within MAX_INFLATED_HISTOGRAM_BYTES.
+  if (!Number.isInteger(digits) || digits < 0 || digits > SIGNIFICANT_DIGITS) {
+    throw new Error(`histogram of ${digits} significant digits; at most ${SIGNIFICANT_DIGITS}`);
+  }
+  if (!Number.isSafeInteger(lowest) || lowest < 1 || !Number.isSafeInteger(highest) || highest < lowest) {
+    throw new Error(`histogram of values [${lowest}, ${highest}] is not a layout`);
+  }
+  const buckets = bucketsOfLayout(digits, lowest);
+  const payload = view.getInt32(4);
+  const end = V2_HEADER_BYTES + payload;
+  if (payload < 0 || end > raw.byteLength) throw new Error('histogram payload is truncated');
   // Non-empty buckets as (index, count) pairs, found by walking the ZigZag LEB128 words: a positive word is the
   // count of the next bucket, a negative one skips that many empty buckets.
   const indexes: number[] = [];
@@ -116,6 +127,9 @@ export function readEncodedHistogram(bytes: Uint8Array): EncodedHistogram {
     if (value < 0) index -= value;
     else {
       if (value > 0) {
+        // An index past the layout's last bucket is a value beyond 2^53: a target would resize without bound.
+        if (index >= buckets) throw new Error(`histogram bucket ${index} is outside its layout of ${buckets}`);
+        if (value > MAX_BUCKET_COUNT) throw new Error(`histogram bucket count ${value} exceeds 32 bits`);
         indexes.push(index);
         counts.push(value);
         total += value;
@@ -164,12 +178,47 @@ export function readEncodedHistogram(bytes: Uint8Array): EncodedHistogram {
   };
 }
 
+/**
+ * Buckets of a layout that reaches the largest safe integer (the library's countsArrayLength for it): no
+ * encoding of that layout has an index at or past this.
+ */
+function bucketsOfLayout(digits: number, lowest: number): number {
+  const subBucketCountMagnitude = Math.ceil(Math.log2(2 * 10 ** digits));
+  const subBucketHalfCount = 2 ** Math.max(0, subBucketCountMagnitude - 1);
+  let smallestUntrackable = 2 ** (subBucketCountMagnitude + Math.floor(Math.log2(lowest)));
+  let bucketCount = 1;
+  while (smallestUntrackable <= Number.MAX_SAFE_INTEGER) {
+    smallestUntrackable *= 2;
+    bucketCount++;
+  }
+  return (bucketCount + 1) * subBucketHalfCount;
+}
+
+/** Interval histograms count in 32 bits; a larger bucket count from the wire would wrap in a target. */
+const MAX_BUCKET_COUNT = 0xffff_ffff;
+
+/**
+ * The most an encoded histogram may inflate to: the header and one LEB128 word (at most 9 bytes) for each bucket
+ * of the finest layout accepted (SIGNIFICANT_DIGITS, values from 1 to 2^53), about 400 KiB. Inflating stops at
+ * this bound, so a small frame that would inflate to a gigabyte costs no more than a real histogram.
+ */
+export const MAX_INFLATED_HISTOGRAM_BYTES = V2_HEADER_BYTES + 9 * bucketsOfLayout(SIGNIFICANT_DIGITS, 1);
+
 function inflateEncoded(bytes: Uint8Array): Uint8Array {
   if (bytes.byteLength < 8) throw new Error('not an HdrHistogram: too short');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if ((view.getInt32(0) & ~0xf0) !== V2_COMPRESSED_COOKIE_BASE) throw new Error('not a compressed V2 HdrHistogram');
   const length = view.getInt32(4);
-  const raw = inflateSync(bytes.subarray(8, 8 + length));
+  if (length < 0 || 8 + length > bytes.byteLength) throw new Error('compressed histogram is truncated');
+  let raw: Uint8Array;
+  try {
+    raw = inflateSync(bytes.subarray(8, 8 + length), { maxOutputLength: MAX_INFLATED_HISTOGRAM_BYTES });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new Error(`histogram inflates beyond ${MAX_INFLATED_HISTOGRAM_BYTES} bytes`);
+    }
+    throw err;
+  }
   if (raw.byteLength < V2_HEADER_BYTES) throw new Error('not an HdrHistogram: header is truncated');
   return raw;
 }

@@ -9,11 +9,12 @@ export {
   encodeHistogram,
   encodeHistogramBase64,
   type Histogram,
+  MAX_INFLATED_HISTOGRAM_BYTES,
   meanAndStdDeviation,
   readEncodedHistogram,
   SIGNIFICANT_DIGITS,
 } from './histogram.js';
-export { addCounts, type EndpointInterval, type IntervalData, sumCounts } from './interval.js';
+export { addCounts, countMap, type EndpointInterval, type IntervalData, sumCounts } from './interval.js';
 export {
   DEFAULT_MAX_OPEN_INTERVALS,
   IntervalMerger,

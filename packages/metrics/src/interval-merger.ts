@@ -1,9 +1,10 @@
 import type { Histogram } from './histogram.js';
-import type { IntervalData } from './interval.js';
+import { type IntervalData, sumCounts } from './interval.js';
 import {
   addToSlot,
   type MergedInterval,
   openSlot,
+  type ParsedHistograms,
   parseHistograms,
   releaseSlot,
   type Slot,
@@ -137,6 +138,8 @@ export class IntervalMerger<Id extends MemberId = string> {
     } catch (err) {
       throw new IntervalRejectedError('bad-histogram', id, seq, (err as Error).message);
     }
+    const mismatch = countMismatch(interval, parsed);
+    if (mismatch) throw new IntervalRejectedError('bad-histogram', id, seq, mismatch);
     if (seq < this.nextSeq) {
       // Its interval went out (forced) without it: carry it into the next one to go out, so that it counts.
       const head = this.open[0] as Slot;
@@ -240,4 +243,23 @@ function validCounts(interval: IntervalData): boolean {
   }
   if (!okMap(interval.byStatus) || !okMap(interval.byError)) return false;
   return (interval.endpoints ?? []).every((e) => okMap(e.byStatus) && okMap(e.byError));
+}
+
+/**
+ * Every response has one latency: a histogram whose count differs from its responses was not recorded by an
+ * engine, and merging it would skew percentiles against the counts. Returns why, or undefined if they agree.
+ */
+function countMismatch(interval: IntervalData, parsed: ParsedHistograms): string | undefined {
+  const responses = sumCounts(interval.byStatus);
+  if (parsed.latency.count !== responses) {
+    return `latency histogram holds ${parsed.latency.count} values for ${responses} responses`;
+  }
+  if (parsed.service && parsed.service.count !== responses) {
+    return `service-time histogram holds ${parsed.service.count} values for ${responses} responses`;
+  }
+  for (const { endpoint, histogram } of parsed.endpoints) {
+    const own = sumCounts(endpoint.byStatus);
+    if (histogram.count !== own) return `histogram of ${endpoint.name} holds ${histogram.count} values for ${own}`;
+  }
+  return undefined;
 }

@@ -32,14 +32,22 @@ export interface EndpointInterval {
   byError: Record<string, number>;
 }
 
+/**
+ * An empty count map (byStatus or byError) without a prototype: keys come from the wire, and a key such as
+ * `constructor` or `__proto__` must count like any other instead of reaching Object.prototype.
+ */
+export function countMap(): Record<string, number> {
+  return Object.create(null) as Record<string, number>;
+}
+
 /** Sums a count map (byStatus or byError). */
 export function sumCounts(counts: Record<string, number>): number {
   let n = 0;
-  for (const k in counts) n += counts[k] ?? 0;
+  for (const k of Object.keys(counts)) n += counts[k] ?? 0;
   return n;
 }
 
-/** Adds `from` into `into`, key by key. */
+/** Adds `from` into `into`, key by key; `into` should come from `countMap()`, so no key is inherited. */
 export function addCounts(into: Record<string, number>, from: Record<string, number>): void {
-  for (const k in from) into[k] = (into[k] ?? 0) + (from[k] ?? 0);
+  for (const k of Object.keys(from)) into[k] = (Object.hasOwn(into, k) ? (into[k] as number) : 0) + (from[k] ?? 0);
 }

@@ -5,7 +5,7 @@ import {
   type Histogram,
   readEncodedHistogram,
 } from './histogram.js';
-import { addCounts, type EndpointInterval, type IntervalData, sumCounts } from './interval.js';
+import { addCounts, countMap, type EndpointInterval, type IntervalData, sumCounts } from './interval.js';
 import type { IntervalSummary } from './result.js';
 import { summarize } from './summary.js';
 
@@ -90,8 +90,8 @@ export function openSlot(seq: number, startMs: number, endMs: number): Slot {
     endMs,
     histogram: createIntervalHistogram(),
     service: undefined,
-    byStatus: {},
-    byError: {},
+    byStatus: countMap(),
+    byError: countMap(),
     bytesSent: 0,
     bytesReceived: 0,
     late: 0,
@@ -128,7 +128,7 @@ export function addToSlot(
   for (const { endpoint, histogram } of parsed.endpoints) {
     let mine = slot.endpoints.get(endpoint.name);
     if (!mine) {
-      mine = { histogram: createIntervalHistogram(), byStatus: {}, byError: {} };
+      mine = { histogram: createIntervalHistogram(), byStatus: countMap(), byError: countMap() };
       slot.endpoints.set(endpoint.name, mine);
     }
     histogram.addTo([mine.histogram]);

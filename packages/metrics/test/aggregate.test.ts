@@ -170,3 +170,34 @@ describe('RunAggregate', () => {
     assert.equal(merged.requests.total, 0);
   });
 });
+
+describe('RunAggregate, given counts from a hostile agent', () => {
+  it('counts error kinds named constructor and __proto__ like any other', () => {
+    const agg = new RunAggregate();
+    agg.join({ id: 'a', name: 'a', host: 'h' });
+    const rec = new Recorder();
+    for (let i = 0; i < 1000; i++) rec.recordError('__proto__', 1);
+    for (let i = 0; i < 7; i++) rec.recordError('constructor', 1);
+    rec.recordResponse(200, 1000, 1, 1);
+    agg.add('a', rec.snapshot(0, 0, 500));
+    agg.add('a', rec.snapshot(1, 500, 1000));
+    const { requests, agents } = agg.merge();
+    assert.equal(requests.total, 1008);
+    assert.equal(requests.errors, 1007);
+    assert.equal(typeof requests.total, 'number');
+    assert.equal(Object.getOwnPropertyDescriptor(requests.byError, '__proto__')?.value, 1000);
+    assert.equal(requests.byError.constructor, 7);
+    assert.equal(agents[0]?.requests, 1008);
+  });
+
+  it('counts as ok only 2xx and 3xx responses, never a status 0 or 1xx', () => {
+    const agg = new RunAggregate();
+    agg.join({ id: 'a', name: 'a', host: 'h' });
+    const rec = new Recorder();
+    for (const status of [0, 101, 200, 302, 399, 400, 503]) rec.recordResponse(status, 1000, 1, 1);
+    agg.add('a', rec.snapshot(0, 0, 500));
+    const { requests } = agg.merge();
+    assert.equal(requests.total, 7);
+    assert.equal(requests.ok, 3);
+  });
+});

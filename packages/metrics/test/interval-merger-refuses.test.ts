@@ -103,6 +103,25 @@ const rejections: Rejection[] = [
     }),
   },
   {
+    name: 'a latency histogram holding fewer values than the responses counted',
+    code: 'bad-histogram',
+    setup: [],
+    member: 'a',
+    interval: broken(0, (i) => {
+      i.byStatus['200'] = 5;
+    }),
+  },
+  {
+    name: "an endpoint's histogram holding more values than its responses",
+    code: 'bad-histogram',
+    setup: [],
+    member: 'a',
+    interval: broken(0, (i) => {
+      const e = i.endpoints?.[0];
+      if (e) e.byStatus = {};
+    }),
+  },
+  {
     name: 'a seq that went out when nothing open can carry it (a member that joined late)',
     code: 'seq-flushed',
     setup: [{ add: ['a', 0, 1] }, { add: ['b', 0, 1] }, { join: ['late'] }],

@@ -97,4 +97,11 @@ export function decode(data: Uint8Array): Message {
   return { kind, version: envelope.protocolVersion, body } as Message;
 }
 
-export { intervalFromWire, intervalToWire, planFromWire, planToWire } from './wire.js';
+export {
+  BadIntervalError,
+  intervalFromWire,
+  intervalToWire,
+  MAX_ERROR_KINDS,
+  planFromWire,
+  planToWire,
+} from './wire.js';

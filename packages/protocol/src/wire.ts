@@ -112,7 +112,25 @@ export function intervalToWire(runId: string, data: IntervalData): volley.v1.Int
   };
 }
 
-/** An interval as it came off the wire, in the form the merger takes. Its histograms are checked there. */
+/** How many error kinds one interval may name: an engine classifies into about ten. */
+export const MAX_ERROR_KINDS = 64;
+/** An error kind is a short printable name (`ECONNREFUSED`, `timeout`, ...): no spaces, controls or escapes. */
+const ERROR_KIND = /^[\x21-\x7e]{1,64}$/;
+
+/** An interval no engine could have sent (a status or an error kind out of bounds); `reason` says which. */
+export class BadIntervalError extends Error {
+  readonly code = 'BAD_INTERVAL';
+  constructor(readonly reason: string) {
+    super(`bad interval: ${reason}`);
+    this.name = 'BadIntervalError';
+  }
+}
+
+/**
+ * An interval as it came off the wire, in the form the merger takes. Statuses (three digits, as undici delivers
+ * them) and error kinds are checked here and throw BadIntervalError; histograms, counts, seqs and times are
+ * checked by the merger.
+ */
 export function intervalFromWire(wire: volley.v1.Interval): IntervalData {
   return {
     seq: wire.seq,
@@ -143,18 +161,28 @@ function countsToWire(byStatus: Record<string, number>, byError: Record<string, 
   };
 }
 
+/** Count maps without a prototype, so that no key from the wire (`__proto__`, `constructor`) is special. */
 function countsFromWire(
   statuses: Array<{ status?: number | null; count?: number | null }>,
   errors: Array<{ kind?: string | null; count?: number | null }>,
 ) {
-  const byStatus: Record<string, number> = {};
+  const byStatus = Object.create(null) as Record<string, number>;
   for (const s of statuses) {
-    const key = String(s.status ?? 0);
+    const status = s.status ?? 0;
+    if (!Number.isInteger(status) || status < 100 || status > 999) {
+      throw new BadIntervalError(`status ${status} is not a three-digit HTTP status`);
+    }
+    const key = String(status);
     byStatus[key] = (byStatus[key] ?? 0) + (s.count ?? 0);
   }
-  const byError: Record<string, number> = {};
+  const byError = Object.create(null) as Record<string, number>;
+  let kinds = 0;
   for (const e of errors) {
     const key = e.kind || 'other';
+    if (!ERROR_KIND.test(key)) throw new BadIntervalError(`error kind ${JSON.stringify(key)} is not a short name`);
+    if (byError[key] === undefined && ++kinds > MAX_ERROR_KINDS) {
+      throw new BadIntervalError(`more than ${MAX_ERROR_KINDS} error kinds`);
+    }
     byError[key] = (byError[key] ?? 0) + (e.count ?? 0);
   }
   return { byStatus, byError };

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Plan, resolvePlan } from '@volley/plan';
-import { decode, encode, intervalFromWire, intervalToWire, planFromWire, planToWire } from '../src/index.js';
+import {
+  BadIntervalError,
+  decode,
+  encode,
+  intervalFromWire,
+  intervalToWire,
+  MAX_ERROR_KINDS,
+  planFromWire,
+  planToWire,
+} from '../src/index.js';
 
 /** A plan through a real frame and back, as an agent receives it. */
 function overTheWire(plan: Plan): Plan {
@@ -94,13 +103,82 @@ describe('intervals on the wire', () => {
     const msg = decode(encode('interval', intervalToWire('r', data)));
     assert.equal(msg.kind, 'interval');
     const back = intervalFromWire(msg.body);
-    assert.deepEqual(back.byStatus, data.byStatus);
-    assert.deepEqual(back.byError, data.byError);
+    // Count maps come back without a prototype: compare their entries.
+    assert.deepEqual({ ...back.byStatus }, data.byStatus);
+    assert.deepEqual({ ...back.byError }, data.byError);
     assert.equal(back.late, 1);
     assert.equal(back.dropped, 2);
     assert.deepEqual(
-      back.endpoints?.map((e) => [e.name, e.byStatus]),
+      back.endpoints?.map((e) => [e.name, { ...e.byStatus }]),
       [['a', { '200': 5 }]],
+    );
+  });
+
+  /** An interval off the wire with these statuses and error kinds. */
+  function counted(statuses: Array<[number, number]>, errors: Array<[string, number]>) {
+    const wire = {
+      ...intervalToWire('r', {
+        seq: 0,
+        startMs: 0,
+        endMs: 1000,
+        histogram: new Uint8Array(0),
+        byStatus: {},
+        byError: {},
+        bytesSent: 0,
+        bytesReceived: 0,
+      }),
+      statuses: statuses.map(([status, count]) => ({ status, count })),
+      errors: errors.map(([kind, count]) => ({ kind, count })),
+    };
+    const msg = decode(encode('interval', wire));
+    assert.equal(msg.kind, 'interval');
+    return () => intervalFromWire(msg.body);
+  }
+
+  it('keeps kinds named __proto__ and constructor as plain keys, counted', () => {
+    const back = counted(
+      [[200, 1]],
+      [
+        ['__proto__', 1000],
+        ['constructor', 7],
+      ],
+    )();
+    assert.equal(Object.getOwnPropertyDescriptor(back.byError, '__proto__')?.value, 1000);
+    assert.equal(back.byError.constructor, 7);
+    assert.equal(Object.getPrototypeOf(back.byError), null);
+  });
+
+  it('refuses statuses that are not three digits and kinds that are not short printable names', () => {
+    const bad: Array<[string, () => unknown]> = [
+      ['status 0', counted([[0, 1]], [])],
+      ['status 99', counted([[99, 1]], [])],
+      ['status 1000', counted([[1000, 1]], [])],
+      ['a kind with an escape sequence', counted([], [['\x1b[31mred', 1]])],
+      ['a kind with a space', counted([], [['two words', 1]])],
+      ['a kind of 65 characters', counted([], [['k'.repeat(65), 1]])],
+      [
+        `more than ${MAX_ERROR_KINDS} kinds`,
+        counted(
+          [],
+          Array.from({ length: MAX_ERROR_KINDS + 1 }, (_, i) => [`k${i}`, 1]),
+        ),
+      ],
+    ];
+    for (const [name, read] of bad) {
+      assert.throws(read, (err: Error) => err instanceof BadIntervalError && err.code === 'BAD_INTERVAL', name);
+    }
+    assert.doesNotThrow(
+      counted(
+        [
+          [100, 1],
+          [599, 1],
+          [999, 1],
+        ],
+        [
+          ['ECONNREFUSED', 1],
+          ['', 1],
+        ],
+      ),
     );
   });
 });

@@ -23,6 +23,9 @@ export default class AgentCommand extends VolleyCommand {
     name: Flags.string({ summary: 'Name in reports (default: host name).' }),
     ca: Flags.string({ summary: 'Also trust this CA certificate (PEM) for wss://.' }),
     once: Flags.boolean({ summary: 'Exit after one run instead of waiting for the next.' }),
+    // For the agents `volley run --agents N` starts: they share its process group, so a terminal's Ctrl-C
+    // reaches them too, and the run stops them over the protocol, with their last interval, instead.
+    'ignore-sigint': Flags.boolean({ hidden: true, summary: 'Ignore SIGINT (SIGTERM still stops the agent).' }),
     ...workersFlag,
   };
 
@@ -47,7 +50,10 @@ export default class AgentCommand extends VolleyCommand {
       ...(ca ? { ca } : {}),
     });
     const stop = (): void => agent.stop();
-    process.once('SIGINT', stop);
+    // A listener that does nothing keeps Node from dying of any SIGINT; otherwise a second Ctrl-C kills.
+    const onInterrupt = flags['ignore-sigint'] ? (): void => {} : stop;
+    if (flags['ignore-sigint']) process.on('SIGINT', onInterrupt);
+    else process.once('SIGINT', onInterrupt);
     process.once('SIGTERM', stop);
     process.stderr.write(`volley agent ${agent.id} connecting to ${flags.connect}\n`);
     try {
@@ -57,7 +63,7 @@ export default class AgentCommand extends VolleyCommand {
       if (err instanceof AgentRejectedError) throw new UsageError(err.message);
       throw err;
     } finally {
-      process.off('SIGINT', stop);
+      process.off('SIGINT', onInterrupt);
       process.off('SIGTERM', stop);
     }
   }

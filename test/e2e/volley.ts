@@ -46,7 +46,7 @@ export async function stopAll(): Promise<void> {
 /** Starts `volley ...args`, killed after `timeoutMs` so no test can leave load running. */
 export function start(
   args: string[],
-  options: { env?: Record<string, string>; timeoutMs?: number; netns?: string } = {},
+  options: { env?: Record<string, string>; timeoutMs?: number; netns?: string; group?: boolean } = {},
 ): VolleyProcess {
   // In a network namespace of the test's own: `ip netns exec NS node ...`.
   const [cmd, ...argv] = options.netns
@@ -55,6 +55,8 @@ export function start(
   const child = spawn(cmd as string, argv, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env },
+    // A process group of its own (`group`), as a shell gives a command: a signal to -pid reaches its children too.
+    detached: options.group ?? false,
   });
   running.add(child);
   const proc = { child, stdout: '', stderr: '' } as { child: ChildProcess; stdout: string; stderr: string };

@@ -1,40 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
-import { type PreparedRun, prepare, type RunHandle } from '@volley/engine';
+import { type PreparedRun, prepare } from '@volley/engine';
 import type { IntervalData } from '@volley/metrics';
 import type { Plan } from '@volley/plan';
-import {
-  decode,
-  encode,
-  intervalToWire,
-  type Kind,
-  MAX_FRAME_BYTES,
-  type Message,
-  planFromWire,
-} from '@volley/protocol';
+import { decode, encode, intervalToWire, type Kind, type Message, planFromWire } from '@volley/protocol';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
+import { Limits, type OperatorLimits } from './limits.js';
+import {
+  AgentRejectedError,
+  backoff,
+  ControllerMismatchError,
+  closeReason,
+  lastingFailure,
+  localAddress,
+  openLink,
+} from './link.js';
+import { MAX_START_DELAY_MS, RunSlot } from './run-slot.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 export const DEFAULT_AGENT_TIMEOUT_MS = 5_000;
 const MIN_BACKOFF_MS = 250;
-const TLS_REFUSALS = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
 const MAX_BACKOFF_MS = 10_000;
-
-/** The local address of the socket under a WebSocket, once it is open. */
-function localAddress(ws: WebSocket): string | undefined {
-  const socket = (ws as unknown as { _socket?: { localAddress?: string } })._socket;
-  return socket?.localAddress;
-}
 
 /** How an agent joins its controller. */
 export interface AgentOptions {
@@ -49,11 +38,8 @@ export interface AgentOptions {
   ca?: Buffer | string;
   /** Engine threads: more than 1 runs the plan's shares on worker threads and merges them here. Default 1. */
   workers?: number;
-}
-
-/** The controller refused this agent (wrong token, protocol version, ...). */
-export class AgentRejectedError extends Error {
-  readonly code = 'AGENT_REJECTED';
+  /** What the operator allows this agent to fire; a plan outside is refused before anything opens. */
+  limits?: OperatorLimits;
 }
 
 /**
@@ -63,39 +49,38 @@ export class AgentRejectedError extends Error {
 export class Agent {
   readonly id = randomUUID();
   private readonly log: Logger;
+  private readonly limits: Limits;
+  private readonly slot = new RunSlot();
   private ws: WebSocket | undefined;
-  private plan: { runId: string; plan: Plan; prepared: PreparedRun } | undefined;
-  private run: RunHandle | undefined;
-  private startTimer: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private lastHeard = 0;
   private rejection: Error | undefined;
   private stopped = false;
   /** Did the last session get past Hello? */
   private joined = false;
+  /** Did this agent leave its last session, refusing what it was asked? Then it does not hurry back. */
+  private refused = false;
   private wake: (() => void) | undefined;
 
+  /** Throws LimitsError when the operator's limits make no sense. */
   constructor(private readonly options: AgentOptions) {
     this.log = options.logger.child({ component: 'agent', agent: options.name ?? this.id });
+    this.limits = new Limits(options.limits);
   }
 
   /** Serves one session: resolves when the controller closes the connection, rejects if it refused the agent. */
   serve(): Promise<void> {
     this.rejection = undefined;
-    this.dropPlan();
-    const headers: Record<string, string> = {};
-    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
-    const ws = new WebSocket(this.options.url, {
-      headers,
-      maxPayload: MAX_FRAME_BYTES,
-      ...(this.options.ca ? { ca: this.options.ca } : {}),
-    });
+    this.refused = false;
+    const ws = openLink(this.options.url, this.options.token, this.options.ca);
     this.ws = ws;
-    ws.binaryType = 'nodebuffer';
     const timeoutMs = this.options.agentTimeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS;
 
+    let opened = false;
+    let failure: Promise<Error | undefined> = Promise.resolve(undefined);
     return new Promise<void>((resolve, reject) => {
       ws.on('open', () => {
+        opened = true;
         this.lastHeard = performance.now();
         this.send('hello', {
           agentId: this.id,
@@ -126,17 +111,20 @@ export class Agent {
       });
       ws.on('error', (err: NodeJS.ErrnoException) => {
         this.log.debug({ err: err.message }, 'connection error');
-        // A certificate we do not trust will not become trusted by retrying: say so and stop.
-        const tls = TLS_REFUSALS.has(err.code ?? '');
-        if (tls) this.rejection = new AgentRejectedError(`controller's certificate refused: ${err.message} (--ca?)`);
-        else if (!this.rejection) this.rejection = err;
+        if (!this.rejection) this.rejection = err;
+        // An untrusted certificate or the wrong scheme will not come right by retrying: find out, to say so.
+        failure = lastingFailure(this.options.url, err, opened);
       });
       ws.on('close', (code, reason) => {
         clearInterval(this.watchdog);
+        const held = this.slot.phase !== 'idle';
         this.halt('connection to controller closed');
         this.log.info({ code, reason: reason.toString() }, 'session closed');
-        if (this.rejection && !this.plan) reject(this.rejection);
-        else resolve();
+        failure.then((lasting) => {
+          const err = lasting ?? this.rejection;
+          if (err && (lasting || !held)) reject(err);
+          else resolve();
+        });
       });
     });
   }
@@ -163,17 +151,19 @@ export class Agent {
         if (once) return;
       } catch (err) {
         if (err instanceof AgentRejectedError) throw err;
-        if (once && this.joined) return;
-        this.log.info({ err: (err as Error).message, retryInMs: backoffMs }, 'controller unreachable; retrying');
+        if (err instanceof ControllerMismatchError) {
+          if (once) throw err;
+          // Someone may yet fix the controller's side: keep trying, but never silently.
+          this.log.error({ err: err.message, retryInMs: backoffMs }, 'wrong scheme for this controller; retrying');
+        } else {
+          if (once && this.joined) return;
+          this.log.info({ err: (err as Error).message, retryInMs: backoffMs }, 'controller unreachable; retrying');
+        }
       }
-      if (this.joined) backoffMs = MIN_BACKOFF_MS;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, backoffMs * (0.5 + Math.random() / 2));
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      if (this.joined && !this.refused) backoffMs = MIN_BACKOFF_MS;
+      const pause = backoff(backoffMs * (0.5 + Math.random() / 2));
+      this.wake = pause.wake;
+      await pause.over;
       this.wake = undefined;
       backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
     }
@@ -189,36 +179,16 @@ export class Agent {
         this.rejection = new AgentRejectedError(`controller rejected this agent: ${msg.body.reason}`);
         this.ws?.close(1000, 'rejected');
         return;
-      case 'plan': {
-        this.dropPlan();
-        const { runId } = msg.body;
-        let plan: Plan;
-        try {
-          plan = planFromWire(msg.body);
-        } catch (err) {
-          // A plan this agent cannot check is never run: it leaves the run rather than fire something else.
-          this.log.error({ runId, err: (err as Error).message }, 'refused an invalid plan');
-          this.ws?.close(1008, 'invalid plan');
-          return;
-        }
-        const prepared = this.prepare(runId, plan);
-        this.plan = { runId, plan, prepared };
-        this.log.info({ runId, connections: plan.connections }, 'received plan');
-        prepared.ready.then(() => {
-          if (this.plan?.runId !== runId || this.run) return;
-          this.log.info({ runId }, 'ready');
-          this.send('ready', { runId });
-        });
+      case 'plan':
+        this.onPlan(msg.body);
         return;
-      }
       case 'start':
-        this.startTimer = setTimeout(() => this.begin(msg.body.runId), msg.body.delayMs);
+        this.onStart(msg.body.runId, msg.body.delayMs);
         return;
       case 'abort':
         this.log.warn({ reason: msg.body.reason }, 'controller aborted the run');
-        this.halt(msg.body.reason);
         // An abort that overtakes the Start cancels the run before it begins.
-        if (!this.run) this.dropPlan();
+        this.halt(msg.body.reason);
         return;
       case 'heartbeat':
         this.send('heartbeat', { sentAtMs: msg.body.sentAtMs });
@@ -236,25 +206,55 @@ export class Agent {
     }
   }
 
-  private begin(runId: string): void {
-    const planned = this.plan;
-    if (!planned || planned.runId !== runId) {
-      this.log.error({ runId }, 'start for a run without a plan');
+  private onPlan(body: Extract<Message, { kind: 'plan' }>['body']): void {
+    const { runId } = body;
+    if (this.slot.phase !== 'idle') {
+      // One run at a time: a second one beside it would be load that no Abort or dead-man switch owns.
+      this.log.warn({ runId, holding: this.slot.runId, phase: this.slot.phase }, 'refused a Plan: a run is held');
       return;
     }
-    this.log.info({ runId }, 'run started');
-    const run = planned.prepared.start();
-    this.run = run;
-    run.done.then((stats) => {
-      this.send('finished', {
-        runId,
-        intervals: stats.intervals,
-        requests: stats.requests,
-        durationMs: stats.durationMs,
+    let plan: Plan;
+    try {
+      plan = planFromWire(body);
+    } catch (err) {
+      // A plan this agent cannot check is never run: it leaves the run rather than fire something else.
+      this.log.error({ runId, err: (err as Error).message }, 'refused an invalid plan');
+      this.leave(1008, 'invalid plan');
+      return;
+    }
+    const refusal = this.limits.refusal(plan);
+    if (refusal) {
+      // An agent cannot send Reject: it leaves, saying why in the close frame, before opening anything.
+      this.log.error({ runId, url: plan.url, refusal }, 'refused a plan outside the operator limits');
+      this.leave(1008, `refused: ${refusal}`);
+      return;
+    }
+    const prepared = this.slot.hold(runId, () => this.prepare(runId, plan));
+    this.log.info({ runId, connections: plan.connections }, 'received plan');
+    prepared?.ready.then(() => {
+      if (!this.slot.awaitsStart(runId)) return;
+      this.log.info({ runId }, 'ready');
+      this.send('ready', { runId });
+    });
+  }
+
+  private onStart(runId: string, delayMs: number): void {
+    if (!this.slot.awaitsStart(runId)) {
+      this.log.warn({ runId, holding: this.slot.runId, phase: this.slot.phase }, 'refused a Start: no such plan waits');
+      return;
+    }
+    // setTimeout wraps a delay above 2^31 - 1 ms to 1 ms: a Start "in 49 days" would fire at once.
+    if (!(Number.isInteger(delayMs) && delayMs >= 0 && delayMs <= MAX_START_DELAY_MS)) {
+      this.log.error({ runId, delayMs, maxMs: MAX_START_DELAY_MS }, 'refused a Start delay out of range');
+      this.leave(1008, 'start delay out of range');
+      return;
+    }
+    this.slot.start(runId, delayMs, (run) => {
+      this.log.info({ runId }, 'run started');
+      run.done.then(({ intervals, requests, durationMs }) => {
+        this.send('finished', { runId, intervals, requests, durationMs });
+        this.log.info({ runId, intervals, requests, durationMs }, 'run finished');
       });
-      this.log.info({ runId, ...stats }, 'run finished');
-      this.run = undefined;
-      this.plan = undefined;
     });
   }
 
@@ -271,12 +271,6 @@ export class Agent {
     });
   }
 
-  /** Forgets a plan that has not started, closing what it opened. */
-  private dropPlan(): void {
-    if (this.plan && !this.run) this.plan.prepared.discard();
-    this.plan = undefined;
-  }
-
   private checkController(timeoutMs: number): void {
     if (performance.now() - this.lastHeard <= timeoutMs) return;
     this.log.error({ timeoutMs }, 'controller silent: stopping all load (dead-man switch)');
@@ -284,12 +278,17 @@ export class Agent {
     this.ws?.terminate();
   }
 
+  /** Stops all this agent fires: the run is aborted, or one not started dropped with the connections it opened. */
   private halt(reason: string): void {
-    clearTimeout(this.startTimer);
-    if (this.run) {
-      this.log.warn({ reason }, 'aborting run');
-      this.run.abort();
-    }
+    const was = this.slot.halt();
+    if (was === 'running') this.log.warn({ reason }, 'aborting run');
+    else if (was !== 'idle') this.log.info({ reason }, 'dropped a run that had not started');
+  }
+
+  /** Ends the session, refusing what the controller asked. */
+  private leave(code: number, reason: string): void {
+    this.refused = true;
+    this.ws?.close(code, closeReason(reason));
   }
 
   private send<K extends Kind>(kind: K, body: Parameters<typeof encode<K>>[1]): void {

@@ -68,6 +68,9 @@ function spawnAgent(url: string, token: string, name: string, logLevel: string, 
     '--name',
     name,
     '--once',
+    // Ctrl-C at a terminal signals the whole process group: this agent must not die of it with its last
+    // interval unsent. The run aborts it over the protocol instead, and it flushes and says Finished.
+    '--ignore-sigint',
     '--log-level',
     logLevel,
     '--workers',

@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { decode, encode, type Kind, MAX_FRAME_BYTES, type Message, PROTOCOL_VERSION } from '@volley/protocol';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
+import { printable } from './printable.js';
 
 export const DEFAULT_HEARTBEAT_MS = 1_000;
 export const DEFAULT_AGENT_TIMEOUT_MS = 5_000;
@@ -202,8 +203,9 @@ export class AgentServer {
     }
     const link: Link = {
       id: msg.body.agentId || randomUUID(),
-      name: msg.body.name,
-      host: msg.body.host || from,
+      // What an agent calls itself reaches terminals and reports: never raw.
+      name: printable(msg.body.name),
+      host: printable(msg.body.host || from),
       ws,
       lastHeard: performance.now(),
       send: (kind, body) => {

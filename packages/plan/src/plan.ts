@@ -10,6 +10,13 @@ export const DEFAULT_DURATION_MS = 10_000;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_INTERVAL_MS = 1_000;
 export const DEFAULT_METHOD = 'GET';
+// Bounds on times, so every one fits a 32-bit setTimeout (2^31 - 1 ms, 24.8 days) instead of wrapping to ~1 ms.
+/** Longest request timeout: 1 h. */
+export const MAX_TIMEOUT_MS = 3_600_000;
+/** Longest reporting interval: 1 h. */
+export const MAX_INTERVAL_MS = 3_600_000;
+/** Longest run, and longest total of a run's stages: 7 days. */
+export const MAX_DURATION_MS = 7 * 86_400_000;
 export const MAX_CONNECTIONS = 100_000;
 export const MAX_PIPELINING = 1024;
 

@@ -3,6 +3,9 @@ import { describe, it } from 'node:test';
 import {
   DEFAULT_CONNECTIONS,
   DEFAULT_DURATION_MS,
+  MAX_DURATION_MS,
+  MAX_INTERVAL_MS,
+  MAX_TIMEOUT_MS,
   parseDuration,
   parseRate,
   parseStage,
@@ -47,7 +50,36 @@ describe('resolvePlan', () => {
     ],
     ['pipelining per request', { url: 'http://h/', pipelining: 2, client: 'per-request' }, 'CONFLICTING_LIMITS'],
     ['HTTP/2 without TLS', { url: 'http://h/', http2: true }, 'INVALID_PROTOCOL'],
+    // Each of these would wrap in a 32-bit setTimeout (a timeout of -1 once became 49.7 days).
+    ['a negative timeout', { url: 'http://h/', timeoutMs: -1 }, 'INVALID_NUMBER'],
+    ['a timeout above an hour', { url: 'http://h/', timeoutMs: 3_600_001 }, 'INVALID_NUMBER'],
+    ['a timeout of 2^32 - 1 ms', { url: 'http://h/', timeoutMs: 2 ** 32 - 1 }, 'INVALID_NUMBER'],
+    ['an interval above an hour', { url: 'http://h/', intervalMs: 3_600_001 }, 'INVALID_NUMBER'],
+    ['a duration above 7 days', { url: 'http://h/', durationMs: 7 * 86_400_000 + 1 }, 'INVALID_NUMBER'],
+    [
+      'stages lasting more than 7 days together',
+      {
+        url: 'http://h/',
+        rate: 1,
+        stages: [
+          { durationMs: 4 * 86_400_000, target: 1 },
+          { durationMs: 4 * 86_400_000, target: 1 },
+        ],
+      },
+      'INVALID_NUMBER',
+    ],
   ];
+  it('accepts the largest bounds: a 1 h timeout and interval, a 7-day run', () => {
+    const plan = resolvePlan({
+      url: 'http://h/',
+      timeoutMs: 3_600_000,
+      intervalMs: 3_600_000,
+      durationMs: 604_800_000,
+    });
+    assert.equal(plan.timeoutMs, MAX_TIMEOUT_MS);
+    assert.equal(plan.intervalMs, MAX_INTERVAL_MS);
+    assert.equal(plan.durationMs, MAX_DURATION_MS);
+  });
   for (const [what, input, code] of bad) {
     it(`rejects ${what} with ${code}`, () => {
       assert.throws(() => resolvePlan(input), { code });

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import { Writable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { type Logger, pino } from 'pino';
+import { WebSocketServer } from 'ws';
+import { Agent, ControllerMismatchError } from '../src/index.js';
+
+const fixture = (name: string) =>
+  readFileSync(fileURLToPath(new URL(`../../../test/fixtures/tls/${name}`, import.meta.url)));
+const silent = pino({ level: 'silent' });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A logger whose lines the test reads. */
+function captured(): { lines: Array<{ level: number; msg: string; err?: string }>; logger: Logger } {
+  const lines: Array<{ level: number; msg: string; err?: string }> = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  return { lines, logger: pino({ level: 'info' }, sink) };
+}
+
+/** A WebSocket server over plain HTTP or over TLS, on a loopback port. */
+async function listen(server: Server): Promise<number> {
+  new WebSocketServer({ server });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+describe('an agent given the wrong scheme for its controller', { timeout: 20_000 }, () => {
+  const tls = createHttpsServer({ cert: fixture('cert.pem'), key: fixture('key.pem') });
+  const plain = createHttpServer();
+  let tlsPort: number;
+  let plainPort: number;
+  before(async () => {
+    tlsPort = await listen(tls);
+    plainPort = await listen(plain);
+  });
+  after(() => {
+    tls.close();
+    plain.close();
+  });
+
+  it('ws:// to a wss:// controller: fails at once with --once, naming wss://', async () => {
+    const agent = new Agent({ url: `ws://127.0.0.1:${tlsPort}`, logger: silent });
+    await assert.rejects(agent.serveForever(true), (err: Error) => {
+      assert.ok(err instanceof ControllerMismatchError);
+      assert.equal(err.message, `ws://127.0.0.1:${tlsPort} speaks TLS: connect to wss://127.0.0.1:${tlsPort}`);
+      return true;
+    });
+  });
+
+  it('wss:// to a ws:// controller: fails at once with --once, naming ws://', async () => {
+    const agent = new Agent({ url: `wss://127.0.0.1:${plainPort}`, logger: silent, ca: fixture('cert.pem') });
+    await assert.rejects(agent.serveForever(true), (err: Error) => {
+      assert.ok(err instanceof ControllerMismatchError);
+      assert.equal(
+        err.message,
+        `wss://127.0.0.1:${plainPort} does not speak TLS: connect to ws://127.0.0.1:${plainPort}`,
+      );
+      return true;
+    });
+  });
+
+  it('without --once it keeps trying, and says why at error level every time', async () => {
+    const { lines, logger } = captured();
+    const agent = new Agent({ url: `ws://127.0.0.1:${tlsPort}`, logger });
+    const served = agent.serveForever();
+    for (let i = 0; i < 200 && lines.filter((l) => l.level >= 50).length < 2; i++) await sleep(10);
+    agent.stop();
+    await served;
+    const errors = lines.filter((l) => l.level >= 50);
+    assert.ok(errors.length >= 2, 'retried, and said so each time');
+    assert.match(errors[0]?.err ?? '', /speaks TLS: connect to wss:\/\//);
+  });
+
+  it('a server that hangs up without a word is not taken for TLS: the agent retries, quietly', async () => {
+    const rude = createNetServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => rude.listen(0, '127.0.0.1', resolve));
+    const { lines, logger } = captured();
+    const agent = new Agent({ url: `ws://127.0.0.1:${(rude.address() as AddressInfo).port}`, logger });
+    const served = agent.serveForever(true);
+    for (let i = 0; i < 200 && lines.filter((l) => /retrying/.test(l.msg)).length < 2; i++) await sleep(10);
+    agent.stop();
+    await served;
+    rude.close();
+    assert.ok(lines.filter((l) => /retrying/.test(l.msg)).length >= 2, 'it retried');
+    assert.deepEqual(
+      lines.filter((l) => l.level >= 50),
+      [],
+    );
+  });
+});

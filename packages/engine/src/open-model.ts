@@ -45,7 +45,9 @@ export class OpenModelRun extends ModelRun<OpenPlan> {
     for (let i = 0; i < slotsOf(plan); i++) {
       const connection = this.strategy.connect();
       this.connections.push(connection);
-      this.free.push(new OpenExchange(this, connection, mix, this.recorder, this.clock));
+      const exchange = new OpenExchange(this, connection, mix, this.recorder, this.clock);
+      this.free.push(exchange);
+      this.exchanges.push(exchange);
     }
     this.pump();
   }
@@ -132,7 +134,6 @@ export class OpenModelRun extends ModelRun<OpenPlan> {
 /** One connection of the open model: sends when the run says, measures from the intended and the actual send. */
 class OpenExchange extends Exchange {
   private intendedAt = 0;
-  private sentAt = 0;
   private readonly releaseLater: () => void;
 
   constructor(
@@ -149,7 +150,6 @@ class OpenExchange extends Exchange {
   /** Sends now a request that was due at `intendedAt` (clock.now() time). */
   fire(intendedAt: number): void {
     this.intendedAt = intendedAt;
-    this.sentAt = this.clock.now();
     this.send();
   }
 

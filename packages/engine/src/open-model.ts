@@ -63,7 +63,10 @@ export class OpenModelRun extends ModelRun<OpenPlan> {
       }
       const dueUs = this.schedule.at(this.started);
       if (dueUs === Number.POSITIVE_INFINITY) {
-        this.stop();
+        // Nothing more is due, but a run with a duration lasts it, so that its rate is what was sent over the
+        // time asked for (-R 0.1 -d 5s is 0.2 req/s, not one request over its own few milliseconds); the
+        // deadline stops it.
+        if (this.plan.durationMs === 0) this.stop();
         break;
       }
       if (dueUs - nowMs * 1000 >= DUE_WITHIN_US) {

@@ -48,7 +48,7 @@ export const planFlags = {
   }),
   body: Flags.string({ char: 'b', summary: 'Request body.' }),
   timeout: Flags.string({
-    summary: 'Give up on a request after this long (connect, headers, body each). Default 10s.',
+    summary: 'Give up on a request whose whole exchange (connect, headers, body) takes longer. Default 10s.',
   }),
   pipelining: Flags.integer({
     char: 'p',

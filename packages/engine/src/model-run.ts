@@ -10,7 +10,7 @@ export type IntervalSink = (interval: IntervalData) => void;
 
 /** What a finished run reports about itself (the figures are in the intervals). */
 export interface RunStats {
-  /** From the first send to the end of the last request, in ms. */
+  /** From the start to the end of the last request, in ms: at least the duration asked for, unless aborted. */
   durationMs: number;
   requests: number;
   intervals: number;

@@ -82,13 +82,13 @@ describe('what an operator meets', () => {
     assert.ok(doc.requests.total > 0, 'the intervals it reported are kept');
   });
 
-  it('warns loudly when listening beyond loopback without a token', async () => {
+  it('listens beyond loopback without a token only with --insecure-no-token, and warns loudly', async () => {
     const port = await freePort();
-    const ctl = start(['controller', target.url, '--listen', `0.0.0.0:${port}`, '-n', '10']);
+    const ctl = start(['controller', target.url, '--listen', `0.0.0.0:${port}`, '-n', '10', '--insecure-no-token']);
     await waitForLine(ctl, /listening/);
     ctl.child.kill('SIGINT');
     const out = await ctl.exited;
-    assert.match(out.stderr, /WARNING: no --token/);
+    assert.match(out.stderr, /WARNING: --insecure-no-token/);
   });
 
   it('refuses bad controller and agent input with one line and exit 2', async () => {

@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
 import { diffResults, renderDiff, renderDiffJson } from '@volley/report';
 import { readResult } from './read-result.js';
+import { writeOutput } from './report-output.js';
 
 /** How `diff` (and `compare A B`) shows two results: a table or the JSON form, on stdout and in `-o`. */
 export const diffFormatFlag = {
@@ -24,5 +24,5 @@ export async function emitDiff(
   const diff = diffResults(await readResult(paths[0]), await readResult(paths[1]));
   const json = renderDiffJson(diff, paths);
   process.stdout.write(format === 'json' ? json : renderDiff(diff, paths));
-  if (output !== undefined) await writeFile(output, json);
+  if (output !== undefined) await writeOutput(output, json);
 }

@@ -11,6 +11,7 @@ export interface PlanFlagValues {
   client?: string | undefined;
   method?: string | undefined;
   header?: string[] | undefined;
+  redact?: string[] | undefined;
   body?: string | undefined;
   timeout?: string | undefined;
   pipelining?: number | undefined;
@@ -40,6 +41,7 @@ export function inputFromFlags(flags: PlanFlagValues): PlanFragment {
   if (flags.requests !== undefined) input.requests = flags.requests;
   if (flags.method !== undefined) input.method = flags.method;
   if (flags.header !== undefined) input.headers = flags.header.map(parseHeader);
+  if (flags.redact !== undefined) input.redact = flags.redact;
   if (flags.body !== undefined) input.body = Buffer.from(flags.body);
   if (flags.timeout !== undefined) input.timeoutMs = parseDuration(flags.timeout);
   if (flags.pipelining !== undefined) input.pipelining = flags.pipelining;

@@ -40,9 +40,15 @@ export const planFlags = {
   }),
   method: Flags.string({ char: 'm', summary: 'HTTP method. Default GET.' }),
   header: Flags.string({ char: 'H', multiple: true, summary: "Request header 'Name: value' (repeatable)." }),
+  redact: Flags.string({
+    multiple: true,
+    summary:
+      'Mask this header in results and reports, repeatable (authorization, proxy-authorization, cookie and ' +
+      'set-cookie always are); requests still carry its value.',
+  }),
   body: Flags.string({ char: 'b', summary: 'Request body.' }),
   timeout: Flags.string({
-    summary: 'Give up on a request after this long (connect, headers, body each). Default 10s.',
+    summary: 'Give up on a request whose whole exchange (connect, headers, body) takes longer. Default 10s.',
   }),
   pipelining: Flags.integer({
     char: 'p',

@@ -6,7 +6,7 @@ import { inputFromFlags, type PlanFlagValues } from './flags-input.js';
  * The one step where a scenario file and the command line meet. Flags override the file: a duration, request
  * count or stages on the command line replace all three of the file's (they bound the run together), and with
  * them the model the file's stages implied; any other flag replaces its own field. The file's headers go before
- * the command line's.
+ * the command line's; the headers to redact are both's.
  */
 export function mergeInput(file: PlanFragment, flags: PlanFragment): PlanFragment {
   const merged: PlanFragment = { ...file };
@@ -16,7 +16,8 @@ export function mergeInput(file: PlanFragment, flags: PlanFragment): PlanFragmen
     delete merged.stages;
   }
   const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as PlanFragment;
-  return { ...merged, ...given, headers: [...(file.headers ?? []), ...(flags.headers ?? [])] };
+  const headers = [...(file.headers ?? []), ...(flags.headers ?? [])];
+  return { ...merged, ...given, headers, redact: [...(file.redact ?? []), ...(flags.redact ?? [])] };
 }
 
 /**

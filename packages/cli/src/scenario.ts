@@ -3,9 +3,16 @@ import { dirname, resolve } from 'node:path';
 import { type Endpoint, type PlanFragment, parseDuration, parseRate, parseStageParts, stagesOf } from '@volley/plan';
 import type { ErrorObject } from 'ajv';
 import type { Document, Node as YamlNode } from 'yaml';
+import { MiB, readBounded } from './bounded-read.js';
 import { UsageError } from './errors.js';
 
 const SCHEMA = new URL('../schema/scenario.schema.json', import.meta.url);
+// Limits on what a scenario may make this process hold: the file, each body file, all bodies together. The
+// number of requests is bounded by the schema (maxItems), aliases by the YAML parser (a billion laughs).
+const MAX_FILE_BYTES = 16 * MiB;
+const MAX_BODY_FILE_BYTES = 64 * MiB;
+const MAX_BODIES_BYTES = 256 * MiB;
+const MAX_ALIASES = 100;
 
 /** A scenario's named request before its URL is known (a command-line URL may still replace the file's). */
 export interface ScenarioRequest {
@@ -34,6 +41,7 @@ interface ScenarioFile {
   url?: string;
   thresholds?: string[];
   headers?: Record<string, string | number | boolean>;
+  redact?: string[];
   requests: Array<{
     name: string;
     method?: string;
@@ -64,12 +72,7 @@ interface ScenarioFile {
  * names the file, line, column and field: `scenario.yaml:7:13: requests[1].weight: must be > 0`.
  */
 export async function loadScenario(file: string): Promise<Scenario> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read scenario ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
+  const text = (await readBounded(file, MAX_FILE_BYTES, `cannot read scenario ${file}`)).toString('utf8');
   // Loaded only for scenarios, so plain runs start without them.
   const { LineCounter, parseDocument } = await import('yaml');
   const lines = new LineCounter();
@@ -80,7 +83,13 @@ export async function loadScenario(file: string): Promise<Scenario> {
   };
   const syntax = doc.errors[0];
   if (syntax) throw new UsageError(`${at(syntax.pos[0])}: ${syntax.message.split('\n')[0]}`);
-  const data = doc.toJS() as unknown;
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    // The parser's guard against exponential alias expansion (and any other failure to build the data).
+    throw new UsageError(`${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
 
   const validate = await validator();
   if (!validate(data)) {
@@ -91,6 +100,7 @@ export async function loadScenario(file: string): Promise<Scenario> {
   const base = dirname(resolve(file));
   const requests: ScenarioRequest[] = [];
   const names = new Set<string>();
+  let bodies = 0;
   for (const [i, r] of scenario.requests.entries()) {
     const where = at(offsetOf(doc, { instancePath: `/requests/${i}` }));
     if (names.has(r.name)) {
@@ -101,9 +111,11 @@ export async function loadScenario(file: string): Promise<Scenario> {
     let body: Uint8Array | null = r.body !== undefined ? Buffer.from(r.body) : null;
     if (r.bodyFile !== undefined) {
       const path = resolve(base, r.bodyFile);
-      body = await readFile(path).catch((err: NodeJS.ErrnoException) => {
-        throw new UsageError(`${where}: requests[${i}].bodyFile: cannot read ${path}: ${err.code ?? String(err)}`);
-      });
+      body = await readBounded(path, MAX_BODY_FILE_BYTES, `${where}: requests[${i}].bodyFile: cannot read ${path}`);
+    }
+    bodies += body?.byteLength ?? 0;
+    if (bodies > MAX_BODIES_BYTES) {
+      throw new UsageError(`${where}: the bodies of the scenario's requests are over ${MAX_BODIES_BYTES / MiB} MiB`);
     }
     requests.push({
       name: r.name,
@@ -119,7 +131,11 @@ export async function loadScenario(file: string): Promise<Scenario> {
   }
   return {
     ...(scenario.url !== undefined ? { url: scenario.url } : {}),
-    load: { ...loadInput(scenario.load ?? {}), headers: headerPairs(scenario.headers) },
+    load: {
+      ...loadInput(scenario.load ?? {}),
+      headers: headerPairs(scenario.headers),
+      ...(scenario.redact ? { redact: scenario.redact } : {}),
+    },
     requests,
     thresholds: scenario.thresholds ?? [],
   };
@@ -211,6 +227,8 @@ function describe(error: ErrorObject): string {
       return `${field}: must be one of ${(params.allowedValues as unknown[]).join(', ')}`;
     case 'not':
       return `${field}: give path or url, body or bodyFile, not both`;
+    case 'maxItems':
+      return `${field}: at most ${params.limit} entries, got more`;
     case 'oneOf':
     case 'pattern':
       return `${field}: ${formatHint(error.instancePath)}`;
@@ -226,6 +244,8 @@ function formatHint(path: string): string {
   if (/\/url$/.test(path)) return 'must be an http:// or https:// URL';
   if (/\/path$/.test(path)) return 'must start with /';
   if (/\/method$/.test(path)) return 'must be an HTTP method';
+  if (/headers\/[^/]+$/.test(path)) return 'must be printable Latin-1 text: no CR, LF or control characters';
+  if (/\/redact\/\d+$/.test(path)) return 'must be a header name';
   if (/\/thresholds\/\d+$/.test(path)) return 'must be a threshold like p99<250ms, error_rate<0.01 or rps>1000';
   return 'is not valid';
 }

@@ -14,7 +14,6 @@ export interface LoopHost {
 
 /** The closed model's unit: one connection that sends its next request as soon as the last one ended. */
 export class ClosedLoop extends Exchange {
-  private startedAt = 0;
   private readonly nextSoon: () => void;
 
   constructor(
@@ -36,12 +35,11 @@ export class ClosedLoop extends Exchange {
       this.host.idle(this);
       return;
     }
-    this.startedAt = this.clock.now();
     this.send();
   }
 
   protected completed(): void {
-    const latencyUs = Math.round((this.clock.now() - this.startedAt) * 1000);
+    const latencyUs = Math.round((this.clock.now() - this.sentAt) * 1000);
     this.recorder.recordResponse(this.status, latencyUs, this.template.bytesOut, this.bytesIn, this.template.endpoint);
     this.next();
   }

@@ -28,7 +28,9 @@ export class ClosedModelRun extends ModelRun<ClosedPlan> implements LoopHost {
     for (let i = 0; i < slotsOf(this.plan); i++) {
       const connection = this.strategy.connect();
       this.connections.push(connection);
-      this.loops.push(new ClosedLoop(this, connection, mix, this.recorder, this.clock, i));
+      const loop = new ClosedLoop(this, connection, mix, this.recorder, this.clock, i);
+      this.loops.push(loop);
+      this.exchanges.push(loop);
     }
     if (this.plan.stages.length === 0) {
       this.active = this.loops.length;

@@ -14,10 +14,14 @@ export type ErrorKind =
 /** The code an aborted run destroys its connections with, so in-flight requests count as `aborted`. */
 export const ABORT_CODE = 'VOLLEY_ABORTED';
 
+/** The code a request is aborted with when its whole exchange outlived the plan's timeout. */
+export const TIMEOUT_CODE = 'VOLLEY_TIMEOUT';
+
 /** Classifies an error once, where it happens, from its `code` (undici and Node system errors). */
 export function classifyError(err: unknown): ErrorKind {
   const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return 'other';
+  // undici's HTTP/1.1 parser leaves `code` unset when a response is not HTTP at all (an SSH banner, garbage).
+  if (typeof code !== 'string') return (err as Error | null)?.name === 'HTTPParserError' ? 'protocol' : 'other';
   switch (code) {
     case 'ECONNREFUSED':
       return 'ECONNREFUSED';
@@ -29,6 +33,7 @@ export function classifyError(err: unknown): ErrorKind {
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
+    case TIMEOUT_CODE:
       return 'timeout';
     case 'EADDRNOTAVAIL':
     case 'EADDRINUSE':

@@ -18,6 +18,10 @@ export abstract class Exchange implements Dispatcher.DispatchHandler {
   protected bytesIn = 0;
   /** Did undici hand this request to a socket? A refused connection sends nothing. */
   protected sent = false;
+  /** clock.now() when the request in flight was dispatched. */
+  protected sentAt = 0;
+  /** Ends the request in flight with an error: undici's, handed over once it is on a socket; unset otherwise. */
+  private abortInFlight: ((err: Error) => void) | undefined = undefined;
   /** The request in flight (one of the mix's). */
   protected template: RequestTemplate;
 
@@ -37,7 +41,18 @@ export abstract class Exchange implements Dispatcher.DispatchHandler {
     this.bytesIn = 0;
     this.sent = false;
     this.template = this.mix.next();
+    this.sentAt = this.clock.now();
     this.connection.dispatch(this.template.options, this);
+  }
+
+  /**
+   * Aborts the request in flight (with `err`, counted as a timeout) if it was sent at or before `cutoff`. undici's
+   * own timeouts bound connecting, the wait for headers and each gap between body chunks, but not the whole
+   * exchange: a body trickled a byte at a time would hold a request (and the run's end) for ever. The run calls
+   * this on every exchange from one periodic sweep, so no request pays for a timer of its own.
+   */
+  expire(cutoff: number, err: Error): void {
+    if (this.abortInFlight !== undefined && this.sentAt <= cutoff) this.abortInFlight(err);
   }
 
   /** A whole response arrived (status and bytes are set). */
@@ -46,8 +61,9 @@ export abstract class Exchange implements Dispatcher.DispatchHandler {
   /** The request ended without a response; it has been counted already. */
   protected abstract failed(): void;
 
-  onConnect(): void {
+  onConnect(abort: (err?: Error) => void): void {
     this.sent = true;
+    this.abortInFlight = abort;
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], _resume: () => void, statusText: string): boolean {
@@ -66,11 +82,13 @@ export abstract class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
+    this.abortInFlight = undefined;
     this.connection.settle();
     this.completed();
   }
 
   onError(err: Error): void {
+    this.abortInFlight = undefined;
     this.connection.settle();
     this.recorder.recordError(classifyError(err), this.sent ? this.template.bytesOut : 0, this.template.endpoint);
     this.failed();

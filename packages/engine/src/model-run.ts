@@ -2,14 +2,15 @@ import { type IntervalData, Recorder } from '@volley/metrics';
 import type { Plan } from '@volley/plan';
 import { type ClientStrategy, type Connection, createStrategy } from './client/index.js';
 import { type Clock, realClock, type Timer } from './clock.js';
-import { ABORT_CODE } from './error-kind.js';
+import { ABORT_CODE, TIMEOUT_CODE } from './error-kind.js';
+import type { Exchange } from './exchange.js';
 
 /** Receives each interval as it closes; the engine never formats or sends anything itself. */
 export type IntervalSink = (interval: IntervalData) => void;
 
 /** What a finished run reports about itself (the figures are in the intervals). */
 export interface RunStats {
-  /** From the first send to the end of the last request, in ms. */
+  /** From the start to the end of the last request, in ms: at least the duration asked for, unless aborted. */
   durationMs: number;
   requests: number;
   intervals: number;
@@ -35,15 +36,26 @@ class AbortedError extends Error {
   readonly code = ABORT_CODE;
 }
 
+class ExchangeTimeoutError extends Error {
+  readonly code = TIMEOUT_CODE;
+}
+
+// How often the run looks for exchanges past their timeout: a quarter of it (so one ends at most 25% late), but
+// no more than once a second, nor more often than every 10 ms.
+const sweepEveryMs = (timeoutMs: number): number => Math.min(1000, Math.max(10, Math.ceil(timeoutMs / 4)));
+
 /**
- * What every workload model shares: the recorder, interval ticks aligned to the run's start, the deadline, and
- * the end: requests in flight when time is up are waited for (at most the timeout), so every request the engine
- * starts ends in exactly one bucket of exactly one interval. A model decides only when requests go out.
+ * What every workload model shares: the recorder, interval ticks aligned to the run's start, the deadline, the
+ * timeout of whole exchanges, and the end: requests in flight when time is up are waited for (at most the
+ * timeout), so every request the engine starts ends in exactly one bucket of exactly one interval, and the run
+ * ends on time. A model decides only when requests go out.
  */
 export abstract class ModelRun<P extends Plan = Plan> implements RunHandle {
   readonly done: Promise<RunStats>;
   protected readonly recorder: Recorder;
   protected readonly connections: Connection[] = [];
+  /** Every exchange of the run, busy or not: what the timeout sweep looks at. Models add theirs in begin(). */
+  protected readonly exchanges: Exchange[] = [];
   protected readonly strategy: ClientStrategy;
   /** Every reading of time and every timer of the run, the models' included, goes through it. */
   protected readonly clock: Clock;
@@ -61,6 +73,10 @@ export abstract class ModelRun<P extends Plan = Plan> implements RunHandle {
   private seq = 0;
   private tickTimer: Timer | undefined;
   private deadlineTimer: Timer | undefined;
+  private sweepTimer: Timer | undefined;
+  /** One error for every timed-out exchange of the run: nothing allocated per timeout. */
+  private readonly timeoutError = new ExchangeTimeoutError('the exchange took longer than the timeout');
+  private readonly sweepSoon = (): void => this.sweep();
 
   constructor(
     protected readonly plan: P,
@@ -101,7 +117,15 @@ export abstract class ModelRun<P extends Plan = Plan> implements RunHandle {
     this.t0 = this.clock.now();
     this.scheduleTick();
     if (this.plan.durationMs > 0) this.armDeadline();
+    this.sweepTimer = this.clock.setTimeout(this.sweepSoon, sweepEveryMs(this.plan.timeoutMs));
     this.begin();
+  }
+
+  /** Aborts, as timeouts, the exchanges sent more than the timeout ago; goes on until the run has finished. */
+  private sweep(): void {
+    const cutoff = this.clock.now() - this.plan.timeoutMs;
+    for (const exchange of this.exchanges) exchange.expire(cutoff, this.timeoutError);
+    if (!this.finished) this.sweepTimer = this.clock.setTimeout(this.sweepSoon, sweepEveryMs(this.plan.timeoutMs));
   }
 
   abort(): void {
@@ -150,6 +174,7 @@ export abstract class ModelRun<P extends Plan = Plan> implements RunHandle {
     this.finished = true;
     this.clock.clearTimeout(this.tickTimer);
     this.clock.clearTimeout(this.deadlineTimer);
+    this.clock.clearTimeout(this.sweepTimer);
     const elapsed = this.clock.now() - this.t0;
     const startMs = this.seq * this.plan.intervalMs;
     this.sink(this.recorder.snapshot(this.seq, startMs, Math.max(startMs, elapsed)));

@@ -45,7 +45,9 @@ export class OpenModelRun extends ModelRun<OpenPlan> {
     for (let i = 0; i < slotsOf(plan); i++) {
       const connection = this.strategy.connect();
       this.connections.push(connection);
-      this.free.push(new OpenExchange(this, connection, mix, this.recorder, this.clock));
+      const exchange = new OpenExchange(this, connection, mix, this.recorder, this.clock);
+      this.free.push(exchange);
+      this.exchanges.push(exchange);
     }
     this.pump();
   }
@@ -61,7 +63,10 @@ export class OpenModelRun extends ModelRun<OpenPlan> {
       }
       const dueUs = this.schedule.at(this.started);
       if (dueUs === Number.POSITIVE_INFINITY) {
-        this.stop();
+        // Nothing more is due, but a run with a duration lasts it, so that its rate is what was sent over the
+        // time asked for (-R 0.1 -d 5s is 0.2 req/s, not one request over its own few milliseconds); the
+        // deadline stops it.
+        if (this.plan.durationMs === 0) this.stop();
         break;
       }
       if (dueUs - nowMs * 1000 >= DUE_WITHIN_US) {
@@ -132,7 +137,6 @@ export class OpenModelRun extends ModelRun<OpenPlan> {
 /** One connection of the open model: sends when the run says, measures from the intended and the actual send. */
 class OpenExchange extends Exchange {
   private intendedAt = 0;
-  private sentAt = 0;
   private readonly releaseLater: () => void;
 
   constructor(
@@ -149,7 +153,6 @@ class OpenExchange extends Exchange {
   /** Sends now a request that was due at `intendedAt` (clock.now() time). */
   fire(intendedAt: number): void {
     this.intendedAt = intendedAt;
-    this.sentAt = this.clock.now();
     this.send();
   }
 

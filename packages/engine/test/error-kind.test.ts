@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { type AddressInfo, createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import { classifyError } from '../src/index.js';
+import { resolvePlan } from '@volley/plan';
+import { classifyError, startRun } from '../src/index.js';
 
 describe('classifyError', () => {
   const cases: Array<[string, string]> = [
@@ -21,4 +23,25 @@ describe('classifyError', () => {
     it(`classifies ${code} as ${kind}`, () => assert.equal(classifyError(Object.assign(new Error(), { code })), kind));
   }
   it('classifies an error without a code as other', () => assert.equal(classifyError(new Error('x')), 'other'));
+  it("classifies undici's HTTPParserError without a code as protocol", () => {
+    assert.equal(classifyError(Object.assign(new Error('Expected HTTP/'), { name: 'HTTPParserError' })), 'protocol');
+  });
+});
+
+describe('a response that is not HTTP', () => {
+  it('is counted as a protocol error, not as other', async () => {
+    const server = createServer((socket) => socket.on('data', () => socket.end('SSH-2.0-OpenSSH_9.6\r\n')));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const byError = new Map<string, number>();
+      const plan = resolvePlan({ url: `http://127.0.0.1:${port}/`, requests: 20, connections: 2 });
+      await startRun(plan, (i) => {
+        for (const [k, n] of Object.entries(i.byError)) byError.set(k, (byError.get(k) ?? 0) + n);
+      }).done;
+      assert.deepEqual([...byError], [['protocol', 20]]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
 });

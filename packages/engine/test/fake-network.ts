@@ -76,6 +76,12 @@ class FakeConnection implements Connection {
     private readonly index: number,
   ) {}
 
+  /** What undici hands a handler in onConnect: fails the request in flight at once, and drops its answer. */
+  private readonly abort = (err?: Error): void => {
+    this.net.clock.clearTimeout(this.timer);
+    this.end()?.onError?.(err ?? new Error('aborted'));
+  };
+
   dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): void {
     if (this.destroyed) throw new Error(`dispatch on destroyed connection ${this.index}`);
     if (this.request) throw new Error(`dispatch on connection ${this.index} with request ${this.request.n} in flight`);
@@ -94,14 +100,14 @@ class FakeConnection implements Connection {
     net.maxInFlight = Math.max(net.maxInFlight, net.inFlight);
     const answer = net.answer(sent);
     if ('stall' in answer) {
-      handler.onConnect?.(() => {});
+      handler.onConnect?.(this.abort);
     } else if ('error' in answer) {
-      if (answer.connected) handler.onConnect?.(() => {});
+      if (answer.connected) handler.onConnect?.(this.abort);
       const err = Object.assign(new Error(`fake ${answer.error}`), { code: answer.error });
       if (answer.afterMs === 0) this.end()?.onError?.(err);
       else this.timer = net.clock.setTimeout(() => this.end()?.onError?.(err), answer.afterMs);
     } else {
-      handler.onConnect?.(() => {});
+      handler.onConnect?.(this.abort);
       const { status = 200, bytes = 2 } = answer;
       this.timer = net.clock.setTimeout(() => {
         const h = this.end();

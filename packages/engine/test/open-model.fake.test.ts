@@ -36,14 +36,25 @@ describe('open model, fake clock: a constant rate', () => {
     });
   }
 
-  it('50/s: one send every 20 ms, from 0 to 980 ms; the run ends with the last answer', async () => {
+  it('50/s: one send every 20 ms, from 0 to 980 ms; the run lasts its second, though the last answer came at 981', async () => {
     const run = startFakeRun({ rate: 50, durationMs: 1000, connections: 10 }, answerAfter(1));
     const t = await finish(run);
     assert.deepEqual(
       run.net.sent.map((s) => s.at),
       Array.from({ length: 50 }, (_, n) => n * 20),
     );
-    assert.equal(t.stats.durationMs, 981);
+    assert.equal(t.stats.durationMs, 1000);
+  });
+
+  it('0.5/s for 5 s: 3 sends, and the run lasts its 5 s (its rate is 0.6/s, not 3 over a few ms)', async () => {
+    const run = startFakeRun({ rate: 0.5, durationMs: 5000, connections: 2 }, answerAfter(2));
+    const t = await finish(run);
+    assert.deepEqual(
+      run.net.sent.map((s) => s.at),
+      [0, 2000, 4000],
+    );
+    assert.equal(t.stats.durationMs, 5000);
+    assert.equal(run.intervals.length, 5, 'an interval a second, the empty ones too');
   });
 
   it("above 1,000/s sends go out in 1 ms batches (Node's shortest timer): never early, never 1 ms late", async () => {
@@ -151,7 +162,8 @@ describe('open model, fake clock: busy connections make sends late, then dropped
       late: 0,
       dropped: 0,
       latencyMs: Array(100).fill(5),
-      endsAt: 995,
+      // The last answer came at 995; the run lasts its duration.
+      endsAt: 1000,
     },
   ];
   for (const c of cases) {
@@ -224,7 +236,7 @@ describe('open model, fake clock: bounds, errors and abort', () => {
         [0, 0, 250, 25],
         [1, 250, 500, 25],
         [2, 500, 750, 25],
-        [3, 750, 995, 25],
+        [3, 750, 1000, 25],
       ],
     );
   });

@@ -10,6 +10,7 @@ export class PlanError extends Error {
     | 'INVALID_STAGES'
     | 'INVALID_PROTOCOL'
     | 'INVALID_ENDPOINT'
+    | 'INVALID_HEADER'
     | 'UNSPLITTABLE_PLAN';
   constructor(code: PlanError['code'], message: string) {
     super(message);

@@ -52,6 +52,11 @@ export interface PlanBase {
    * for a run of the one request `url`, `method`, `headers`, `body` describe.
    */
   endpoints: Endpoint[];
+  /**
+   * Header names (lowercase) whose values results and reports mask: the secret ones (SECRET_HEADERS) and those
+   * the user named. Only the result's plan section reads it; requests carry the real values.
+   */
+  redact: string[];
 }
 
 /** Closed model: `connections` loops, each sending its next request when the last one ended. */

@@ -1,4 +1,5 @@
 import { PlanError, positiveInteger } from './errors.js';
+import { checkHeaders, redactedNames } from './headers.js';
 import type { CommonFields } from './models/index.js';
 import { PLAN_MODELS, WORKLOAD_MODELS } from './models/index.js';
 import { given } from './models/limits.js';
@@ -59,7 +60,7 @@ function commonFields(input: PlanInput): CommonFields {
   return {
     url: url.href,
     method: checkMethod(input.method ?? DEFAULT_METHOD),
-    headers: input.headers ?? [],
+    headers: checkHeaders(input.headers ?? []),
     body: input.body ?? null,
     // Overwritten by the model's run length; here so the common fields are complete.
     durationMs: 0,
@@ -71,6 +72,7 @@ function commonFields(input: PlanInput): CommonFields {
     http2,
     insecure: input.insecure ?? false,
     endpoints: checkEndpoints(input.endpoints ?? []),
+    redact: redactedNames(input.redact ?? []),
   };
 }
 
@@ -95,6 +97,7 @@ function checkEndpoints(endpoints: readonly Endpoint[]): Endpoint[] {
     if (!(Number.isFinite(e.weight) && e.weight > 0)) {
       throw new PlanError('INVALID_ENDPOINT', `request ${e.name}: weight must be a number above 0, got ${e.weight}`);
     }
+    checkHeaders(e.headers, `request ${e.name}: header`);
     return { ...e, method: checkMethod(e.method) };
   });
 }

@@ -1,3 +1,4 @@
+import { redactHeaders } from './headers.js';
 import type { ClientName, Plan, Stage, WorkloadModel } from './plan.js';
 
 /** A scenario request as the result shows it: its body by size, not content. */
@@ -32,12 +33,15 @@ export interface PlanSection {
   endpoints?: EndpointSection[];
 }
 
-/** The plan as the result document shows it. */
+/**
+ * The plan as the result document shows it. Every result and report is made from this section, so this is where
+ * secrets are masked: the values of the headers `plan.redact` names (the plan itself keeps them for the agents).
+ */
 export function describePlan(plan: Plan): PlanSection {
   return {
     url: plan.url,
     method: plan.method,
-    headers: plan.headers,
+    headers: redactHeaders(plan.headers, plan.redact),
     body: plan.body ? new TextDecoder().decode(plan.body) : null,
     connections: plan.connections,
     durationMs: plan.durationMs,
@@ -57,7 +61,7 @@ export function describePlan(plan: Plan): PlanSection {
             name: e.name,
             method: e.method,
             path: e.path,
-            headers: e.headers,
+            headers: redactHeaders(e.headers, plan.redact),
             bodyBytes: e.body?.byteLength ?? 0,
             weight: e.weight,
           })),

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Args, Flags } from '@oclif/core';
 import type { Result } from '@volley/metrics';
@@ -13,7 +12,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { planFlags } from '../flags.js';
 import { inputFromFlags } from '../flags-input.js';
 import { startLocalRun } from '../local-run.js';
-import { checkOutputPath } from '../report-output.js';
+import { checkOutputPath, writeOutput } from '../report-output.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -117,7 +116,7 @@ export default class Compare extends VolleyCommand {
     const ranking = rankRuns(measured);
     const json = renderRankingJson(ranking);
     process.stdout.write(flags.format === 'json' ? json : renderRanking(ranking));
-    if (flags.output) await writeFile(flags.output, json);
+    if (flags.output) await writeOutput(flags.output, json);
     if (interrupted) process.exitCode = EXIT.failure;
   }
 }

@@ -36,6 +36,9 @@ export default class ControllerCommand extends VolleyCommand {
       summary: 'Give up if the agents have not all joined by then (0: wait).',
     }),
     token: Flags.string({ env: 'VOLLEY_TOKEN', summary: 'Shared secret agents must present (or VOLLEY_TOKEN).' }),
+    'insecure-no-token': Flags.boolean({
+      summary: 'Listen beyond loopback without --token: anyone who can reach --listen may join and get the plan.',
+    }),
     'tls-cert': Flags.string({ summary: 'Serve wss:// with this certificate (PEM).', dependsOn: ['tls-key'] }),
     'tls-key': Flags.string({ summary: 'Private key (PEM) of --tls-cert.', dependsOn: ['tls-cert'] }),
   };
@@ -47,6 +50,7 @@ export default class ControllerCommand extends VolleyCommand {
       throw new UsageError(`--agents ${flags.agents} needs at least as many connections, got -c ${plan.connections}`);
     }
     const { host, port } = parseListen(flags.listen);
+    checkToken(flags.token, host, flags['insecure-no-token']);
     const tls = flags['tls-cert'] && flags['tls-key'] ? await readTls(flags['tls-cert'], flags['tls-key']) : undefined;
     const logger = this.createLogger(flags['log-level']);
     const session = { ...sessionOptions(plan, thresholds, flags, this.jsonEnabled()), describe: describeEvent };
@@ -69,7 +73,7 @@ export default class ControllerCommand extends VolleyCommand {
         throw new UsageError(`cannot listen on ${flags.listen}: ${err.code ?? err.message}`);
       });
       if (!flags.token && !isLoopback(host)) {
-        say(`volley: WARNING: no --token: anyone who can reach ${flags.listen} can join this run and receive its plan`);
+        say(`volley: WARNING: --insecure-no-token: anyone who can reach ${flags.listen} can join and get the plan`);
       }
       say(`volley controller listening on ${url}, waiting for ${flags.agents} agent${flags.agents > 1 ? 's' : ''}`);
       return { result: controller.run(), abort: (reason) => controller.abort(reason), close: () => controller.close() };
@@ -96,6 +100,20 @@ export function parseListen(text: string): { host: string; port: number } {
     throw new UsageError(`--listen must be HOST:PORT, got ${JSON.stringify(text)}`);
   }
   return { host: m[1] || m[2] || '0.0.0.0', port };
+}
+
+/**
+ * A controller beyond loopback without a token hands its plan (headers included) to whoever connects first, so
+ * it is refused unless the operator says so; an empty token would be a secret anyone can guess.
+ */
+export function checkToken(token: string | undefined, host: string, insecureNoToken: boolean): void {
+  if (token === '') throw new UsageError('--token is empty: give a secret, or leave --token and VOLLEY_TOKEN unset');
+  if (token === undefined && !isLoopback(host) && !insecureNoToken) {
+    throw new UsageError(
+      `listening on ${host} without --token lets anyone join and get the plan: give --token (or VOLLEY_TOKEN), ` +
+        'listen on 127.0.0.1, or pass --insecure-no-token',
+    );
+  }
 }
 
 function isLoopback(host: string): boolean {

@@ -1,10 +1,9 @@
-import { writeFile } from 'node:fs/promises';
 import { Args, Flags } from '@oclif/core';
 import { FORMATS } from '@volley/report';
 import { VolleyCommand } from '../base-command.js';
 import { formatFlag, thresholdFlags } from '../flags.js';
 import { readResult } from '../read-result.js';
-import { checkOutputPath } from '../report-output.js';
+import { checkOutputPath, writeOutput } from '../report-output.js';
 import { applyThresholds, exitCodeFor, parseThresholds } from '../thresholds.js';
 
 export default class Report extends VolleyCommand {
@@ -35,7 +34,7 @@ export default class Report extends VolleyCommand {
     const result = await readResult(args.file);
     applyThresholds(result, thresholds);
     const rendered = FORMATS[flags.format].render(result);
-    if (flags.output) await writeFile(flags.output, rendered);
+    if (flags.output) await writeOutput(flags.output, rendered);
     else process.stdout.write(rendered);
     if (thresholds.length > 0) process.exitCode = exitCodeFor({ ...result, aborted: false });
   }

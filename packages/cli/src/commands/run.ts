@@ -4,6 +4,7 @@ import type { Result } from '@volley/metrics';
 import { startTargetProcess } from '@volley/target';
 import { VolleyCommand } from '../base-command.js';
 import { UsageError } from '../errors.js';
+import { checkFileLimit } from '../fd-limit.js';
 import { outputFlags, parseWorkers, planFlags, thresholdFlags, urlArg, workersFlag } from '../flags.js';
 import { startLocalRun } from '../local-run.js';
 import { planFromInput } from '../plan-input.js';
@@ -54,6 +55,7 @@ export default class Run extends VolleyCommand {
     if (flags.agents > plan.connections) {
       throw new UsageError(`--agents ${flags.agents} needs at least as many connections, got -c ${plan.connections}`);
     }
+    checkFileLimit(plan.connections, flags.agents);
     const session = sessionOptions(plan, thresholds, flags, this.jsonEnabled());
     // The session checks thresholds and the output path before it starts the run, so the demo target starts
     // inside the run's start, and closes with it.

@@ -14,7 +14,10 @@ const STRATEGIES = {
   'per-request': (origin, options) => new PerRequestStrategy(origin, options),
 } satisfies Record<ClientName, StrategyFactory>;
 
-/** Builds the plan's client strategy; the timeout bounds connecting, waiting for headers and reading the body. */
+/**
+ * Builds the plan's client strategy; undici's timeouts bound connecting, the wait for headers and each gap in the
+ * body (the run's sweep bounds the whole exchange).
+ */
 export function createStrategy(plan: Plan): ClientStrategy {
   const options: Client.Options = {
     pipelining: plan.pipelining,

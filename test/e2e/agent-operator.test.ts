@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { resolvePlan } from '@volley/plan';
 import { decode, encode, type Message, planToWire } from '@volley/protocol';
 import { startTargetProcess, type TargetProcess } from '@volley/target';
 import { WebSocketServer } from 'ws';
@@ -15,27 +16,7 @@ const env = { VOLLEY_TOKEN: 'agent-operator-secret' };
 
 /** A 60 s closed-model plan on `connections` connections, as a controller would send it. */
 function planOf(url: string, connections: number): ReturnType<typeof planToWire> {
-  return planToWire(
-    {
-      model: 'closed',
-      url,
-      method: 'GET',
-      headers: [],
-      body: null,
-      connections,
-      durationMs: 60_000,
-      requests: 0,
-      client: 'pooled',
-      timeoutMs: 10_000,
-      intervalMs: 1_000,
-      pipelining: 1,
-      http2: false,
-      insecure: false,
-      endpoints: [],
-      stages: [],
-    },
-    'r1',
-  );
+  return planToWire(resolvePlan({ url, connections, durationMs: 60_000 }), 'r1');
 }
 
 /**

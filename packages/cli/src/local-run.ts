@@ -21,7 +21,7 @@ export function startLocalRun(
   agents = 1,
   onEvent?: (event: ControllerEvent) => void,
   workers = 1,
-): Abortable {
+): Abortable & { close(): Promise<void> } {
   // A random token keeps other local processes from joining the controller while it waits.
   const token = randomBytes(16).toString('hex');
   const controller = new Controller({
@@ -36,27 +36,27 @@ export function startLocalRun(
     waitTimeoutMs: 30_000,
     ...(onEvent ? { onEvent } : {}),
   });
+  const children: ChildProcess[] = [];
+  let agent: Agent | undefined;
+  let session: Promise<void> | undefined;
   const result = (async () => {
     const url = await controller.listen();
-    const children: ChildProcess[] = [];
-    let agent: Agent | undefined;
-    let session: Promise<void> | undefined;
     if (agents === 1) {
       agent = new Agent({ url, token, name: 'local', logger, workers });
       session = agent.serve();
     } else {
       for (let i = 0; i < agents; i++) children.push(spawnAgent(url, token, `local-${i + 1}`, logger.level, workers));
     }
-    try {
-      return await controller.run();
-    } finally {
-      agent?.stop();
-      await controller.close();
-      await session?.catch(() => {});
-      await Promise.all(children.map(stopChild));
-    }
+    return controller.run();
   })();
-  return { result, abort: (reason) => controller.abort(reason) };
+  // The result is out before anything is closed: the session reports first, then calls this.
+  const close = async (): Promise<void> => {
+    agent?.stop();
+    await controller.close();
+    await session?.catch(() => {});
+    await Promise.all(children.map(stopChild));
+  };
+  return { result, abort: (reason) => controller.abort(reason), close };
 }
 
 /** A local agent process; the token travels in its environment, not on a command line others can read. */

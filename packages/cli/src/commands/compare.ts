@@ -121,6 +121,11 @@ export default class Compare extends VolleyCommand {
   }
 }
 
-function measure(plan: Plan, logger: Logger): Promise<Result> {
-  return untilDone(startLocalRun(plan, logger, version));
+async function measure(plan: Plan, logger: Logger): Promise<Result> {
+  const run = startLocalRun(plan, logger, version);
+  try {
+    return await untilDone(run);
+  } finally {
+    await run.close();
+  }
 }

@@ -65,7 +65,13 @@ export default class Run extends VolleyCommand {
       try {
         const { plan: aimed } = await planFromInput(target.url, flags);
         const run = startLocalRun(aimed, logger, version, flags.agents, onEvent, workers);
-        return { ...run, close: () => target.close() };
+        return {
+          ...run,
+          close: async () => {
+            await run.close();
+            await target.close();
+          },
+        };
       } catch (err) {
         await target.close();
         throw err;

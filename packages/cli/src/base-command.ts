@@ -1,7 +1,8 @@
 import { Command, Flags } from '@oclif/core';
 import { ControllerError } from '@volley/controller';
 import { type Logger, pino } from 'pino';
-import { EXIT, isUsageError, oneLine } from './errors.js';
+import { EXIT, isCleanExit, isUsageError, oneLine } from './errors.js';
+import { nearest } from './suggest.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -14,7 +15,18 @@ export abstract class VolleyCommand extends Command {
       helpGroup: 'GLOBAL',
       summary: 'Log level for diagnostics (JSON lines on stderr).',
     })(),
-    version: Flags.version({ helpGroup: 'GLOBAL' }),
+    // Not oclif's Flags.version: its line names the npm package (`@volley/cli/0.1.0`), where `volley --version`
+    // (answered by bin/run.js before oclif loads) says `volley/0.1.0`. Every command says the same.
+    version: Flags.boolean({
+      helpGroup: 'GLOBAL',
+      summary: 'Print the version and exit.',
+      async parse(_, ctx) {
+        const { bin, version, platform, arch } = ctx.config;
+        process.stdout.write(`${bin}/${version} ${platform}-${arch} node-${process.version}\n`);
+        ctx.exit(0);
+        return true;
+      },
+    }),
   };
 
   /** A pino logger writing JSON lines to stderr, so stdout stays clean for reports. */
@@ -24,8 +36,12 @@ export abstract class VolleyCommand extends Command {
 
   /** User errors get one line and exit 2; anything else is a bug and keeps its stack trace. */
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    if (isCleanExit(err)) {
+      process.exitCode = EXIT.ok;
+      return;
+    }
     if (isUsageError(err)) {
-      process.stderr.write(`volley: ${oneLine(err)}\n`);
+      process.stderr.write(`volley: ${this.suggest(oneLine(err))}\n`);
       process.exitCode = EXIT.usage;
       return;
     }
@@ -36,5 +52,13 @@ export abstract class VolleyCommand extends Command {
       return;
     }
     return super.catch(err);
+  }
+
+  /** oclif's "Nonexistent flag: --conections", with the flag the user most likely meant. */
+  private suggest(line: string): string {
+    const typo = /^Nonexistent flags?: --?([\w-]+)/.exec(line)?.[1];
+    if (typo === undefined) return line;
+    const near = nearest(typo, Object.keys({ ...this.ctor.baseFlags, ...this.ctor.flags }));
+    return near ? `${line} (did you mean --${near}?)` : line;
   }
 }

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { nearest } from '../src/suggest.js';
+import { volley } from './bin.js';
+
+const VERSION_LINE = /^volley\/\d+\.\d+\.\d+ [a-z0-9]+-[a-z0-9]+ node-v\d+\.\d+\.\d+\n$/;
+
+describe('--version, -h and help, as every peer has them', () => {
+  for (const args of [['--version'], ['run', '--version'], ['report', '--version'], ['target', '--version']]) {
+    it(`volley ${args.join(' ')} prints the one version line and exits 0`, async () => {
+      const out = await volley(...args);
+      assert.equal(out.code, 0, out.stderr);
+      assert.match(out.stdout, VERSION_LINE);
+      assert.equal(out.stderr, '');
+    });
+  }
+
+  for (const args of [['-h'], ['help'], ['help', 'run'], ['run', '-h']]) {
+    it(`volley ${args.join(' ')} prints help and exits 0`, async () => {
+      const out = await volley(...args);
+      assert.equal(out.code, 0, out.stderr);
+      assert.match(out.stdout, /USAGE/);
+      if (args.includes('run')) assert.match(out.stdout, /--connections/);
+    });
+  }
+
+  it('suggests the nearest command for a misspelt one', async () => {
+    const out = await volley('rn');
+    assert.equal(out.code, 2);
+    assert.equal(out.stderr, 'volley: unknown command "rn" (did you mean "run"?)\n');
+  });
+
+  it('suggests the nearest flag for a misspelt one', async () => {
+    const out = await volley('run', 'http://127.0.0.1:9/', '--conections', '3');
+    assert.equal(out.code, 2);
+    assert.match(out.stderr, /^volley: Nonexistent flag: --conections \(did you mean --connections\?\)\n$/);
+  });
+
+  it('suggests nothing when nothing is near', () => {
+    assert.equal(nearest('zzzzzz', ['connections', 'rate']), undefined);
+    assert.equal(nearest('duraton', ['connections', 'duration']), 'duration');
+    assert.equal(nearest('con', ['connections', 'rate']), 'connections');
+  });
+});

@@ -1,6 +1,6 @@
 // The Plan: one validated description of a run, tagged by workload model; each model's config and checks, the
 // one splitter (agents and threads alike), the parsers of durations, rates and stages, and the result's `plan`.
-export { PlanError } from './errors.js';
+export { formatDuration, PlanError } from './errors.js';
 export { REDACTED, redactHeaders, SECRET_HEADERS } from './headers.js';
 export type { PlanModel } from './models/index.js';
 export { parseDuration, parseRate, parseStage, parseStageParts, stagesOf } from './parse.js';

@@ -1,4 +1,4 @@
-import { PlanError, positiveInteger } from './errors.js';
+import { PlanError, positiveDuration, positiveInteger } from './errors.js';
 import { checkHeaders, redactedNames } from './headers.js';
 import type { CommonFields } from './models/index.js';
 import { PLAN_MODELS, WORKLOAD_MODELS } from './models/index.js';
@@ -66,8 +66,8 @@ function commonFields(input: PlanInput): CommonFields {
     durationMs: 0,
     requests: 0,
     client,
-    timeoutMs: positiveInteger('timeout (ms)', input.timeoutMs ?? DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS),
-    intervalMs: positiveInteger('interval (ms)', input.intervalMs ?? DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS),
+    timeoutMs: positiveDuration('timeout', input.timeoutMs ?? DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS),
+    intervalMs: positiveDuration('interval', input.intervalMs ?? DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS),
     pipelining,
     http2,
     insecure: input.insecure ?? false,

@@ -63,7 +63,10 @@ export async function runSession(
   options: SessionOptions,
   start: (sink: SessionSink) => Promise<Abortable & { close?: () => Promise<void> }>,
 ): Promise<Result> {
-  const thresholds = parseThresholds(options.thresholds);
+  const thresholds = parseThresholds(
+    options.thresholds,
+    options.plan.endpoints.map((e) => e.name),
+  );
   await checkOutputPath(options.output);
   const progress = new Progress(process.stderr, options.plan, options.quiet);
   let metrics: MetricsServer | undefined;

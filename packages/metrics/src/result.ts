@@ -39,6 +39,8 @@ export interface ThresholdResult {
   expr: string;
   actual: number;
   pass: boolean;
+  /** Why it failed when no figure could be read: no responses, or a named request the run did not have. */
+  reason?: string;
 }
 
 /** Counts of requests. total = sum(byStatus) + errors; ok are responses with a status below 400. */

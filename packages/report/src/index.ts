@@ -13,4 +13,12 @@ export { FORMAT_NAMES, FORMATS, type FormatName } from './registry.js';
 export type { ReportFormat } from './report-format.js';
 export { table } from './table.js';
 export { renderText } from './text.js';
-export { actualValue, evaluateThresholds, parseThreshold, type Threshold, ThresholdError } from './thresholds.js';
+export { FIGURES, type Figure, type FigureUnit, type ThresholdSection } from './threshold-figures.js';
+export {
+  actualValue,
+  checkThresholdNames,
+  evaluateThresholds,
+  parseThreshold,
+  type Threshold,
+  ThresholdError,
+} from './thresholds.js';

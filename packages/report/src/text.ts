@@ -144,7 +144,11 @@ export function renderText(result: Result): string {
     out.push('', `  thresholds: ${failed === 0 ? 'all passed' : `${failed} of ${result.thresholds.length} FAILED`}`);
     out.push(
       table(
-        result.thresholds.map((t) => [t.pass ? 'pass' : 'FAIL', t.expr, `actual ${formatActual(t.expr, t.actual)}`]),
+        result.thresholds.map((t) => [
+          t.pass ? 'pass' : 'FAIL',
+          t.expr,
+          t.reason ?? `actual ${formatActual(t.expr, t.actual)}`,
+        ]),
         '    ',
       ),
     );

@@ -22,6 +22,7 @@ export interface PlanFlagValues {
   header?: string[] | undefined;
   redact?: string[] | undefined;
   body?: string | undefined;
+  'body-file'?: string | undefined;
   timeout?: string | undefined;
   pipelining?: number | undefined;
   http2?: boolean | undefined;
@@ -51,7 +52,8 @@ export function inputFromFlags(flags: PlanFlagValues): PlanFragment {
   if (flags.method !== undefined) input.method = flags.method;
   if (flags.header !== undefined) input.headers = flags.header.map(parseHeader);
   if (flags.redact !== undefined) input.redact = flags.redact;
-  if (flags.body !== undefined) input.body = Buffer.from(flags.body);
+  // `-b @FILE` names a file, as curl's does: read (bounded, async) where the plan input is put together.
+  if (flags.body !== undefined && !flags.body.startsWith('@')) input.body = Buffer.from(flags.body);
   if (flags.timeout !== undefined) {
     input.timeoutMs = parseDuration(flags.timeout);
     // In the user's own words: `--timeout 0.1ms` rounds to 0 ms, which they never typed.

@@ -39,14 +39,19 @@ export const planFlags = {
     summary: 'Scenario file (YAML): named requests picked by weight, and the load; flags override it.',
   }),
   method: Flags.string({ char: 'm', summary: 'HTTP method. Default GET.' }),
-  header: Flags.string({ char: 'H', multiple: true, summary: "Request header 'Name: value' (repeatable)." }),
+  header: Flags.string({
+    char: 'H',
+    multiple: true,
+    summary: "Request header 'Name: value' (repeatable). Requests carry 'User-Agent: volley/VERSION' unless set here.",
+  }),
   redact: Flags.string({
     multiple: true,
     summary:
       'Mask this header in results and reports, repeatable (authorization, proxy-authorization, cookie and ' +
       'set-cookie always are); requests still carry its value.',
   }),
-  body: Flags.string({ char: 'b', summary: 'Request body.' }),
+  body: Flags.string({ char: 'b', summary: "Request body; '@FILE' reads it from FILE, as curl does." }),
+  'body-file': Flags.string({ summary: 'Request body from this file (at most 64 MiB).', exclusive: ['body'] }),
   timeout: Flags.string({
     summary: 'Give up on a request whose whole exchange (connect, headers, body) takes longer. Default 10s.',
   }),

@@ -1,6 +1,7 @@
 import { type Plan, type PlanFragment, type PlanInput, resolvePlan } from '@volley/plan';
 import { UsageError } from './errors.js';
 import { inputFromFlags, type PlanFlagValues } from './flags-input.js';
+import { bodyFromFile, withUserAgent } from './request-defaults.js';
 
 /**
  * The one step where a scenario file and the command line meet. Flags override the file: a duration, request
@@ -31,9 +32,11 @@ export async function planFromInput(
   missingUrl = 'missing URL',
 ): Promise<{ plan: Plan; thresholds: string[] }> {
   const fromFlags = inputFromFlags(flags);
+  const body = await bodyFromFile(flags);
+  if (body !== undefined) fromFlags.body = body;
   if (flags.scenario === undefined) {
     if (!url) throw new UsageError(missingUrl);
-    return { plan: resolvePlan({ ...fromFlags, url } as PlanInput), thresholds: [] };
+    return { plan: resolvePlan(withUserAgent({ ...fromFlags, url }) as PlanInput), thresholds: [] };
   }
   // Loaded only for scenarios, so plain runs start without YAML and the schema validator.
   const { loadScenario, endpointsOn } = await import('./scenario.js');
@@ -42,6 +45,8 @@ export async function planFromInput(
   if (!target) throw new UsageError(`${missingUrl}: give one on the command line or as url: in ${flags.scenario}`);
   const input = mergeInput(scenario.load, fromFlags);
   const endpoints = endpointsOn(scenario, target);
-  const plan = resolvePlan({ ...input, url: target, ...(endpoints.length > 0 ? { endpoints } : {}) } as PlanInput);
+  const plan = resolvePlan(
+    withUserAgent({ ...input, url: target, ...(endpoints.length > 0 ? { endpoints } : {}) }) as PlanInput,
+  );
   return { plan, thresholds: scenario.thresholds };
 }

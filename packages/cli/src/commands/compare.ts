@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { Args, Flags } from '@oclif/core';
 import type { Result } from '@volley/metrics';
 import type { ClientName, Plan } from '@volley/plan';
@@ -13,8 +12,7 @@ import { planFlags } from '../flags.js';
 import { inputFromFlags } from '../flags-input.js';
 import { startLocalRun } from '../local-run.js';
 import { checkOutputPath, writeOutput } from '../report-output.js';
-
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+import { bodyFromFile, VERSION as version, withUserAgent } from '../request-defaults.js';
 
 /** The seed study's matrix: {sequential, concurrent} x {pooled, per-request}, in the order they run. */
 const MATRIX: Array<{ client: ClientName; sequential: boolean }> = [
@@ -54,6 +52,7 @@ export default class Compare extends VolleyCommand {
     method: planFlags.method,
     header: planFlags.header,
     body: planFlags.body,
+    'body-file': planFlags['body-file'],
     timeout: planFlags.timeout,
     insecure: planFlags.insecure,
     format: Flags.option({
@@ -78,10 +77,10 @@ export default class Compare extends VolleyCommand {
       return;
     }
     // Every plan is validated before the first request goes out.
+    const body = await bodyFromFile(flags);
     const runs = MATRIX.map(({ client, sequential }) => {
       const concurrency = sequential ? 1 : flags.connections;
-      const plan = resolvePlan({
-        url: args.first as string,
+      const input = withUserAgent({
         ...inputFromFlags({
           client,
           connections: Math.min(concurrency, flags.requests),
@@ -92,7 +91,9 @@ export default class Compare extends VolleyCommand {
           timeout: flags.timeout,
           insecure: flags.insecure,
         }),
+        ...(body !== undefined ? { body } : {}),
       });
+      const plan = resolvePlan({ url: args.first as string, ...input });
       return { client, concurrency, plan };
     });
     const logger = this.createLogger(flags['log-level']);

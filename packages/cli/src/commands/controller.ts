@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { Flags } from '@oclif/core';
 import { Controller, type ControllerEvent } from '@volley/controller';
 import type { Result } from '@volley/metrics';
@@ -8,9 +7,8 @@ import { VolleyCommand } from '../base-command.js';
 import { UsageError } from '../errors.js';
 import { agentTimeoutFlag, outputFlags, planFlags, thresholdFlags, urlArg } from '../flags.js';
 import { planFromInput } from '../plan-input.js';
+import { VERSION as version } from '../request-defaults.js';
 import { runSession, sessionOptions } from '../session.js';
-
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 export default class ControllerCommand extends VolleyCommand {
   static override summary = 'Run a load test from many machines: wait for agents, split the plan, merge results.';

@@ -7,6 +7,7 @@ import type { Plan } from '@volley/plan';
 import { decode, encode, intervalToWire, type Kind, type Message, planFromWire } from '@volley/protocol';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
+import { logFirstErrors } from './error-log.js';
 import { Limits, type OperatorLimits } from './limits.js';
 import {
   AgentRejectedError,
@@ -263,7 +264,7 @@ export class Agent {
    * so that at the Start the engine only has to send.
    */
   private prepare(runId: string, plan: Plan): PreparedRun {
-    const sink = (interval: IntervalData) => this.send('interval', intervalToWire(runId, interval));
+    const sink = logFirstErrors(this.log, (i: IntervalData) => this.send('interval', intervalToWire(runId, i)));
     return prepare(plan, sink, {
       workers: this.options.workers ?? 1,
       onThreadError: (err, thread) =>

@@ -1,6 +1,7 @@
 import type { ControllerEvent } from '@volley/controller';
 import type { Result } from '@volley/metrics';
 import type { Plan } from '@volley/plan';
+import { nothingSucceeded } from '@volley/report';
 import { type Abortable, untilDone } from './conduct.js';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { Progress } from './progress.js';
@@ -89,6 +90,9 @@ export async function runSession(
     progress.clear();
     applyThresholds(result, thresholds);
     await emitResult(result, options.format, options.output);
+    // The text report says it at its top; a JSON or CSV reader on stdout may not look, so stderr says it too.
+    const failure = nothingSucceeded(result);
+    if (failure !== undefined && options.format !== 'text') process.stderr.write(`volley: ${failure}\n`);
     process.exitCode = exitCodeFor(result);
   } finally {
     progress.clear();

@@ -195,7 +195,8 @@ export function summarizeMergedInterval(m: MergedInterval): IntervalSummary {
     durationMs,
     requests,
     errors,
-    rps: durationMs > 0 ? Math.round((requests * 1000 * 10) / durationMs) / 10 : 0,
+    // Responses per second: a request that failed without one (refused, reset) is not throughput.
+    rps: durationMs > 0 ? Math.round(((requests - errors) * 1000 * 10) / durationMs) / 10 : 0,
     p50: s.p50,
     p90: s.p90,
     p99: s.p99,

@@ -74,7 +74,8 @@ export interface Result {
   aborted: boolean;
   requests: RequestCounts;
   /**
-   * Requests per second: asked (open model; null when closed), achieved, sends that went out late, and sends due
+   * Requests per second: asked (open model; null when closed), achieved (responses per second, whatever their
+   * status: a request that got none is not counted), sends that went out late, and sends due
    * before the end that never went out (absent in results written before volley recorded it).
    */
   throughput: { target: number | null; achieved: number; late: number; dropped?: number };

@@ -12,7 +12,7 @@ export { type RankedRun, rankRuns, renderRanking, renderRankingJson } from './ra
 export { FORMAT_NAMES, FORMATS, type FormatName } from './registry.js';
 export type { ReportFormat } from './report-format.js';
 export { table } from './table.js';
-export { renderText } from './text.js';
+export { ERROR_HINTS, errorKindLabel, nothingSucceeded, renderText } from './text.js';
 export { FIGURES, type Figure, type FigureUnit, type ThresholdSection } from './threshold-figures.js';
 export {
   actualValue,

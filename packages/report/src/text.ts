@@ -14,7 +14,14 @@ export const ERROR_HINTS: Record<string, string> = {
   DNS: 'host name did not resolve',
   TLS: 'TLS handshake or certificate failed',
   aborted: 'in flight when the run was stopped',
+  EMFILE: 'too many open files in one volley process: raise the limit with ulimit -n, or use fewer connections',
+  ENFILE: 'the system ran out of open files (fs.file-max); ulimit -n cannot help, fewer connections can',
 };
+
+/** An error kind as people read it: `other:UND_ERR_INVALID_ARG` (its form on the wire) is `other (UND_ERR_INVALID_ARG)`. */
+export function errorKindLabel(kind: string): string {
+  return kind.startsWith('other:') ? `other (${kind.slice(6)})` : kind;
+}
 
 const sorted = (counts: Record<string, number>): Array<[string, number]> =>
   Object.entries(counts).sort((a, b) => b[1] - a[1]);
@@ -36,6 +43,8 @@ export function renderText(result: Result): string {
       `${load}, ${String(plan.client)}${protocolNote(plan)}, ${limit}`,
   );
   if (result.aborted) out.push('  run stopped early: figures cover what was measured until then');
+  const failure = nothingSucceeded(result);
+  if (failure !== undefined) out.push(`  ${failure}`);
   out.push('');
   const failedStatus = requests.total - requests.ok - requests.errors;
   const rows: string[][] = [
@@ -77,7 +86,7 @@ export function renderText(result: Result): string {
     out.push('', '  errors');
     out.push(
       table(
-        errors.map(([kind, n]) => [kind, count(n), ERROR_HINTS[kind] ?? '']),
+        errors.map(([kind, n]) => [errorKindLabel(kind), count(n), ERROR_HINTS[kind] ?? '']),
         '    ',
       ),
     );
@@ -154,6 +163,20 @@ export function renderText(result: Result): string {
     );
   }
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * One line when not one request succeeded (every one refused, reset, or answered >= 400), naming the commonest
+ * cause, so that a run of failures is not read from its throughput; undefined when any succeeded, or none were sent.
+ */
+export function nothingSucceeded(result: Result): string | undefined {
+  const { requests } = result;
+  if (requests.total === 0 || requests.ok > 0) return undefined;
+  const failed = Object.entries(requests.byStatus).filter(([status]) => Number(status) >= 400);
+  const [cause, n] = sorted({ ...requests.byError, ...Object.fromEntries(failed) })[0] ?? ['', 0];
+  const hint = ERROR_HINTS[cause] ? `: ${ERROR_HINTS[cause]}` : '';
+  const what = /^\d+$/.test(cause) ? `status ${cause}` : errorKindLabel(cause);
+  return `NO REQUEST SUCCEEDED: all ${count(requests.total)} failed, ${count(n)} with ${what}${hint}`;
 }
 
 /** A threshold's actual figure in its own unit. */

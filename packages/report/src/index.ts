@@ -1,7 +1,14 @@
 // A result in, a rendering out: one registry of formats (text, JSON, CSV, hgrm, hlog, HTML), thresholds, ranking, diff.
 
 export { renderCsv } from './csv.js';
-export { type Difference, diffResults, renderDiff, renderDiffJson } from './diff.js';
+export {
+  type Difference,
+  diffResults,
+  isRegression,
+  planDifferences,
+  renderDiff,
+  renderDiffJson,
+} from './diff.js';
 export { renderHgrm } from './hgrm.js';
 export { renderHlog } from './hlog.js';
 export { renderHtml } from './html.js';

@@ -6,7 +6,7 @@ import { rankRuns, renderRanking, renderRankingJson } from '@volley/report';
 import type { Logger } from 'pino';
 import { VolleyCommand } from '../base-command.js';
 import { untilDone } from '../conduct.js';
-import { emitDiff } from '../diff-output.js';
+import { emitDiff, regressionFlag } from '../diff-output.js';
 import { EXIT, UsageError } from '../errors.js';
 import { planFlags } from '../flags.js';
 import { inputFromFlags } from '../flags-input.js';
@@ -62,6 +62,7 @@ export default class Compare extends VolleyCommand {
     })(),
     output: Flags.string({ char: 'o', summary: 'Also write the JSON form to this file.' }),
     quiet: Flags.boolean({ char: 'q', summary: 'No line per finished run on stderr.' }),
+    ...regressionFlag,
   };
 
   async run(): Promise<void> {
@@ -73,7 +74,7 @@ export default class Compare extends VolleyCommand {
       if (isUrl || args.second === undefined) {
         throw new UsageError('give a URL to rank the strategies, or two result files to compare');
       }
-      await emitDiff([args.first, args.second], flags.format, flags.output);
+      await emitDiff([args.first, args.second], flags.format, flags.output, flags['fail-on-regression']);
       return;
     }
     // Every plan is validated before the first request goes out.

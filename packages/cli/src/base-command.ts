@@ -1,10 +1,15 @@
 import { Command, Flags } from '@oclif/core';
 import { ControllerError } from '@volley/controller';
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
 import { EXIT, isCleanExit, isUsageError, oneLine } from './errors.js';
+import { createCliLogger, LOG_FORMATS, type LogFormat, prettyLine } from './log-format.js';
+import { colourWanted } from './progress.js';
+import { stderrLine } from './status-line.js';
 import { nearest } from './suggest.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+const chosenFormat = (format: LogFormat | undefined): LogFormat => format ?? (stderrLine.tty ? 'pretty' : 'json');
 
 /** Flags, logging and error handling shared by every command. */
 export abstract class VolleyCommand extends Command {
@@ -13,7 +18,12 @@ export abstract class VolleyCommand extends Command {
       options: LOG_LEVELS,
       default: 'warn',
       helpGroup: 'GLOBAL',
-      summary: 'Log level for diagnostics (JSON lines on stderr).',
+      summary: 'Log level for diagnostics (on stderr).',
+    })(),
+    'log-format': Flags.option({
+      options: LOG_FORMATS,
+      helpGroup: 'GLOBAL',
+      summary: 'Log lines as JSON or one readable line each. Default: pretty on a terminal, JSON elsewhere.',
     })(),
     // Not oclif's Flags.version: its line names the npm package (`@volley/cli/0.1.0`), where `volley --version`
     // (answered by bin/run.js before oclif loads) says `volley/0.1.0`. Every command says the same.
@@ -29,9 +39,19 @@ export abstract class VolleyCommand extends Command {
     }),
   };
 
-  /** A pino logger writing JSON lines to stderr, so stdout stays clean for reports. */
-  protected createLogger(level: string): Logger {
-    return pino({ level, base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true }));
+  /**
+   * A pino logger on stderr (stdout stays clean for reports), through the one writer progress uses too: pretty
+   * on a terminal, JSON lines elsewhere, unless `format` (--log-format) says.
+   */
+  protected createLogger(level: string, format?: LogFormat): Logger {
+    return createCliLogger(level, chosenFormat(format), stderrLine, colourWanted(stderrLine.tty));
+  }
+
+  /** Where the JSON log lines of an agent process this one started go: into this process's log, as it writes it. */
+  protected childLog(format?: LogFormat): (line: string) => void {
+    const pretty = chosenFormat(format) === 'pretty';
+    const colour = colourWanted(stderrLine.tty);
+    return (line) => stderrLine.line(pretty ? prettyLine(line, colour) : line);
   }
 
   /** User errors get one line and exit 2; anything else is a bug and keeps its stack trace. */
@@ -41,6 +61,7 @@ export abstract class VolleyCommand extends Command {
       return;
     }
     if (isUsageError(err)) {
+      stderrLine.clear();
       process.stderr.write(`volley: ${this.suggest(oneLine(err))}\n`);
       process.exitCode = EXIT.usage;
       return;

@@ -6,6 +6,7 @@ import { type Abortable, untilDone } from './conduct.js';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { Progress } from './progress.js';
 import { checkOutputPath, emitResult } from './report-output.js';
+import { stderrLine } from './status-line.js';
 import { applyThresholds, exitCodeFor, parseThresholds } from './thresholds.js';
 
 /** What a command that runs load asks of its session: how to show progress and where the result goes. */
@@ -69,7 +70,7 @@ export async function runSession(
     options.plan.endpoints.map((e) => e.name),
   );
   await checkOutputPath(options.output);
-  const progress = new Progress(process.stderr, options.plan, options.quiet);
+  const progress = new Progress(stderrLine, options.plan, options.quiet);
   let metrics: MetricsServer | undefined;
   let close: (() => Promise<void>) | undefined;
   let result: Result;
@@ -84,6 +85,7 @@ export async function runSession(
       },
       say: (line) => progress.line(line),
     };
+    progress.begin();
     const run = await start(sink);
     close = run.close;
     result = await untilDone(run);
@@ -92,7 +94,7 @@ export async function runSession(
     await emitResult(result, options.format, options.output);
     // The text report says it at its top; a JSON or CSV reader on stdout may not look, so stderr says it too.
     const failure = nothingSucceeded(result);
-    if (failure !== undefined && options.format !== 'text') process.stderr.write(`volley: ${failure}\n`);
+    if (failure !== undefined && options.format !== 'text') stderrLine.line(`volley: ${failure}`);
     process.exitCode = exitCodeFor(result);
   } finally {
     progress.clear();

@@ -184,12 +184,20 @@ export function encodeMergedInterval(m: MergedInterval): IntervalData {
   return data;
 }
 
+/** Responses with a status of 400 or more. */
+function failedStatuses(byStatus: Record<string, number>): number {
+  let n = 0;
+  for (const status of Object.keys(byStatus)) if (Number(status) >= 400) n += byStatus[status] ?? 0;
+  return n;
+}
+
 /** The result document's view of a merged interval: t in seconds since the start, percentiles in ms. */
 export function summarizeMergedInterval(m: MergedInterval): IntervalSummary {
   const s = summarize(m.histogram);
   const errors = sumCounts(m.byError);
   const requests = sumCounts(m.byStatus) + errors;
   const durationMs = Math.max(0, m.endMs - m.startMs);
+  const failed = failedStatuses(m.byStatus);
   return {
     t: m.startMs / 1000,
     durationMs,
@@ -203,5 +211,7 @@ export function summarizeMergedInterval(m: MergedInterval): IntervalSummary {
     max: s.max,
     histogram: s.histogram,
     ...(m.late > 0 ? { late: m.late } : {}),
+    ...(m.dropped > 0 ? { dropped: m.dropped } : {}),
+    ...(failed > 0 ? { failed } : {}),
   };
 }

@@ -19,6 +19,10 @@ export interface IntervalSummary {
   histogram: string;
   /** Open model: requests sent in this interval more than 10 ms after their intended time (absent when 0). */
   late?: number;
+  /** Open model: sends due in this interval that never went out (absent when 0). */
+  dropped?: number;
+  /** Responses with a status >= 400 (absent when 0): failures that are not errors. */
+  failed?: number;
 }
 
 /** One agent's share of the run. */

@@ -14,7 +14,14 @@ export { renderHlog } from './hlog.js';
 export { renderHtml } from './html.js';
 export { renderJson } from './json.js';
 export { bytes, count, duration, millis, rate } from './numbers.js';
-export { type ProgressState, renderProgress } from './progress.js';
+export {
+  fitProgress,
+  type ProgressPart,
+  type ProgressState,
+  progressParts,
+  rampAt,
+  renderProgress,
+} from './progress.js';
 export { type RankedRun, rankRuns, renderRanking, renderRankingJson } from './ranking.js';
 export { FORMAT_NAMES, FORMATS, type FormatName } from './registry.js';
 export type { ReportFormat } from './report-format.js';

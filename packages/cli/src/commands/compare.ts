@@ -97,7 +97,7 @@ export default class Compare extends VolleyCommand {
       const plan = resolvePlan({ url: args.first as string, ...input });
       return { client, concurrency, plan };
     });
-    const logger = this.createLogger(flags['log-level']);
+    const logger = this.createLogger(flags['log-level'], flags['log-format']);
     const measured: Array<{ client: string; concurrency: number; result: Result }> = [];
     let interrupted = false;
     for (const { client, concurrency, plan } of runs) {

@@ -50,7 +50,7 @@ export default class ControllerCommand extends VolleyCommand {
     const { host, port } = parseListen(flags.listen);
     checkToken(flags.token, host, flags['insecure-no-token']);
     const tls = flags['tls-cert'] && flags['tls-key'] ? await readTls(flags['tls-cert'], flags['tls-key']) : undefined;
-    const logger = this.createLogger(flags['log-level']);
+    const logger = this.createLogger(flags['log-level'], flags['log-format']);
     const session = { ...sessionOptions(plan, thresholds, flags, this.jsonEnabled()), describe: describeEvent };
     return runSession(session, async ({ onEvent, say }) => {
       const controller = new Controller({

@@ -42,3 +42,40 @@ describe('--version, -h and help, as every peer has them', () => {
     assert.equal(nearest('con', ['connections', 'rate']), 'connections');
   });
 });
+
+describe('what a run says on stderr', () => {
+  it('run --agents 2 prints no internal agent ids', async () => {
+    const out = await volley('run', '--demo', '--agents', '2', '-d', '1s', '-c', '2');
+    assert.equal(out.code, 0, out.stderr);
+    assert.doesNotMatch(out.stderr, /volley agent [0-9a-f-]{36}/);
+    assert.doesNotMatch(out.stderr, /connecting to ws:/);
+  });
+
+  it('logs the first error of each kind once, with its message, and says when nothing succeeded', async () => {
+    const out = await volley(
+      'run',
+      'http://127.0.0.1:9/',
+      '-n',
+      '40',
+      '-c',
+      '2',
+      '-q',
+      '--format',
+      'json',
+      '--log-level',
+      'info',
+      '--log-format',
+      'json',
+    );
+    assert.equal(out.code, 0, out.stderr);
+    const logs = out.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string; kind?: string; message?: string });
+    const first = logs.filter((l) => l.msg === 'first ECONNREFUSED error');
+    assert.equal(first.length, 1, out.stderr);
+    assert.match(first[0]?.message ?? '', /ECONNREFUSED 127\.0\.0\.1:9/);
+    assert.match(out.stderr, /\nvolley: NO REQUEST SUCCEEDED: all 40 failed, 40 with ECONNREFUSED: nothing listening/);
+    assert.equal(JSON.parse(out.stdout).throughput.achieved, 0, 'no responses, no throughput');
+  });
+});

@@ -30,6 +30,15 @@ describe('--version, -h and help, as every peer has them', () => {
     assert.equal(out.stderr, 'volley: unknown command "rn" (did you mean "run"?)\n');
   });
 
+  it('names the unknown command alone, with its arguments left out, and help of an unknown command is refused', async () => {
+    const dif = await volley('dif', 'a.json', 'b.json');
+    assert.equal(dif.code, 2);
+    assert.equal(dif.stderr, 'volley: unknown command "dif" (did you mean "diff"?)\n');
+    const help = await volley('help', 'fly');
+    assert.equal(help.code, 2);
+    assert.equal(help.stderr, 'volley: unknown command "fly" (volley --help lists them)\n');
+  });
+
   it('suggests the nearest flag for a misspelt one', async () => {
     const out = await volley('run', 'http://127.0.0.1:9/', '--conections', '3');
     assert.equal(out.code, 2);

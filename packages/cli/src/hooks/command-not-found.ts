@@ -7,16 +7,25 @@ import { nearest } from '../suggest.js';
  * other: one line naming the nearest command, exit 2, no stack.
  */
 const hook: Hook.CommandNotFound = async function (options) {
-  const [first, ...rest] = options.id.split(':');
-  if (first === 'help') {
-    const Help = await loadHelpClass(options.config);
-    await new Help(options.config).showHelp([...rest, ...(options.argv ?? [])]);
+  // With a space as the topic separator, oclif hands over the words that follow too ("dif:a.json:b.json").
+  const [first = '', ...rest] = options.id.split(':');
+  const unknown = (name: string): void => {
+    const near = nearest(name, options.config.commandIDs);
+    const hint = near ? `did you mean "${near}"?` : 'volley --help lists them';
+    process.stderr.write(`volley: unknown command "${name}" (${hint})\n`);
+    this.exit(EXIT.usage);
+  };
+  if (first !== 'help') {
+    unknown(first);
     return;
   }
-  const near = nearest(options.id, options.config.commandIDs);
-  const hint = near ? `did you mean "${near}"?` : 'volley --help lists them';
-  process.stderr.write(`volley: unknown command "${options.id.replaceAll(':', ' ')}" (${hint})\n`);
-  this.exit(EXIT.usage);
+  const subject = [...rest, ...(options.argv ?? [])].find((arg) => !arg.startsWith('-'));
+  if (subject !== undefined && !options.config.findCommand(subject)) {
+    unknown(subject);
+    return;
+  }
+  const Help = await loadHelpClass(options.config);
+  await new Help(options.config).showHelp(subject === undefined ? [] : [subject]);
 };
 
 export default hook;

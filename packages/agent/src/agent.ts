@@ -4,7 +4,15 @@ import { hostname } from 'node:os';
 import { type PreparedRun, prepare } from '@volley/engine';
 import type { IntervalData } from '@volley/metrics';
 import type { Plan } from '@volley/plan';
-import { decode, encode, intervalToWire, type Kind, type Message, planFromWire } from '@volley/protocol';
+import {
+  decode,
+  encode,
+  intervalToWire,
+  type Kind,
+  MAX_CONTROLLER_FRAME_BYTES,
+  type Message,
+  planFromWire,
+} from '@volley/protocol';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import { Limits, type OperatorLimits } from './limits.js';
@@ -98,7 +106,7 @@ export class Agent {
           return;
         }
         try {
-          this.handle(decode(data));
+          this.handle(decode(data, MAX_CONTROLLER_FRAME_BYTES));
         } catch (err) {
           this.log.error({ err }, 'dropping connection after a bad frame');
           ws.close(1007, 'bad frame');

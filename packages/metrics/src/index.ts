@@ -42,6 +42,7 @@ export {
   type AgentSummary,
   type EndpointSummary,
   type IntervalSummary,
+  type IterationSummary,
   RESULT_SCHEMA,
   type RequestCounts,
   type Result,

@@ -62,7 +62,7 @@ function program(compiled: CompiledStep, index: number): StepProgram {
   for (const c of compiled.captures) if (c.from === 'header') wanted.add(c.header);
   let fixed: StepProgram['fixed'];
   if (compiled.fixed) {
-    const headers = step.headers.flatMap(([n, v]) => [n, v]);
+    const headers = step.headers.flat();
     const body = step.body === null ? null : Buffer.from(step.body);
     fixed = {
       options: { origin: step.origin, path: step.path, method: step.method as Dispatcher.HttpMethod, headers, body },

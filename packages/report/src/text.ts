@@ -1,4 +1,5 @@
 import type { Result } from '@volley/metrics';
+import { describeFlow, flowLines } from './flow-text.js';
 import { bytes, count, duration, millis, rate } from './numbers.js';
 import type { ReportFormat } from './report-format.js';
 import { table } from './table.js';
@@ -94,7 +95,8 @@ export function renderText(result: Result): string {
     out.push('', `  latency (ms, ${count(latency.count)} responses)`);
     out.push(latencyTable(latency));
   }
-  const endpoints = result.endpoints ?? [];
+  const endpoints = result.iterations ? [] : (result.endpoints ?? []);
+  out.push(...flowLines(result));
   if (endpoints.length > 0) {
     const weights = endpoints.reduce((sum, e) => sum + e.weight, 0);
     out.push('', '  requests by name (latency in ms)');
@@ -161,6 +163,8 @@ function formatActual(expr: string, actual: number): string {
 
 /** `GET http://host/path`, or `scenario: 3 requests on http://host/` */
 function describeRequest(plan: Record<string, unknown>): string {
+  const flow = describeFlow(plan);
+  if (flow) return flow;
   if (Array.isArray(plan.endpoints) && plan.endpoints.length > 0) {
     return `scenario: ${plan.endpoints.length} requests on ${new URL(String(plan.url)).origin}`;
   }

@@ -14,6 +14,8 @@ export interface StepProgram {
   fixed: { options: Dispatcher.DispatchOptions; bytesOut: number } | undefined;
   /** Response headers a check or capture reads (lowercase). */
   wanted: ReadonlySet<string>;
+  /** The lengths of the wanted names: a header of another length is not decoded. */
+  wantedLengths: ReadonlySet<number>;
 }
 
 // Per response: "HTTP/1.1 200 OK" and CRLFs; per request: the request line's fixed part and the host header.
@@ -77,6 +79,7 @@ function program(compiled: CompiledStep, index: number): StepProgram {
     https: url.protocol === 'https:',
     fixed,
     wanted,
+    wantedLengths: new Set([...wanted].map((n) => n.length)),
   };
 }
 

@@ -28,6 +28,7 @@ export interface UserHost {
 /** Most of a body a check or capture reads; the rest is counted, not kept. */
 const MAX_BODY_BYTES = 1024 * 1024;
 const STATUS_LINE_BYTES = 15;
+const SET_COOKIE = 'set-cookie';
 
 /**
  * One virtual user of a flow: it runs an iteration's steps one after the other, on its own connections (one per
@@ -52,8 +53,10 @@ export class VirtualUser implements Dispatcher.DispatchHandler {
   private status = 0;
   private bytesIn = 0;
   private sentNow = false;
-  private headers: Array<readonly [string, string]> = [];
-  private chunks: Buffer[] = [];
+  private readonly headers: Array<readonly [string, string]> = [];
+  private readonly chunks: Buffer[] = [];
+  /** The connection the request in flight went out on. */
+  private connection: Connection | undefined;
   private kept = 0;
   private thinkTimer: Timer | undefined;
   private abortInFlight: ((err: Error) => void) | undefined;
@@ -167,12 +170,14 @@ export class VirtualUser implements Dispatcher.DispatchHandler {
     this.status = 0;
     this.bytesIn = 0;
     this.sentNow = false;
-    this.headers = [];
-    this.chunks = [];
+    this.headers.length = 0;
+    this.chunks.length = 0;
     this.kept = 0;
     this.host.sent();
     this.sentAt = this.clock.now();
-    this.host.connection(step.origin).dispatch(options, this);
+    const connection = this.host.connection(step.origin);
+    this.connection = connection;
+    connection.dispatch(options, this);
   }
 
   onConnect(abort: (err?: Error) => void): void {
@@ -184,16 +189,16 @@ export class VirtualUser implements Dispatcher.DispatchHandler {
     this.status = statusCode;
     let bytes = STATUS_LINE_BYTES + statusText.length;
     const step = this.step as StepProgram;
-    const cookies = this.jar !== undefined;
+    const { jar } = this;
     for (let i = 0; i < rawHeaders.length; i += 2) {
       const name = rawHeaders[i] as Buffer;
       const value = rawHeaders[i + 1] as Buffer;
       bytes += name.length + value.length + 4;
-      if (!cookies && step.wanted.size === 0) continue;
+      // Names are decoded only when their length could match one that is read: most headers are only counted.
+      const cookie = jar !== undefined && name.length === SET_COOKIE.length;
+      if (!cookie && !step.wantedLengths.has(name.length)) continue;
       const lower = name.toString('latin1').toLowerCase();
-      if (cookies && lower === 'set-cookie') {
-        this.jar?.store(value.toString('latin1'), step.hostname, this.path);
-      }
+      if (cookie && lower === SET_COOKIE) jar.store(value.toString('latin1'), step.hostname, this.path);
       if (step.wanted.has(lower)) this.headers.push([lower, value.toString('latin1')]);
     }
     this.bytesIn += bytes;
@@ -213,7 +218,7 @@ export class VirtualUser implements Dispatcher.DispatchHandler {
   onComplete(): void {
     this.abortInFlight = undefined;
     const step = this.step as StepProgram;
-    this.host.connection(step.origin).settle();
+    this.connection?.settle();
     const now = this.clock.now();
     const from = this.intendedAt ?? this.sentAt;
     // Only the first request of an iteration can have been held back by the schedule.
@@ -230,7 +235,7 @@ export class VirtualUser implements Dispatcher.DispatchHandler {
     this.abortInFlight = undefined;
     const step = this.step as StepProgram;
     this.intendedAt = undefined;
-    this.host.connection(step.origin).settle();
+    this.connection?.settle();
     this.recorder.recordError(classifyError(err), this.sentNow ? this.bytesOut : 0, step.index);
     // An error can come synchronously from dispatch(): go on in the next turn, as a closed loop does.
     this.status = 0;

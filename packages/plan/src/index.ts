@@ -52,6 +52,13 @@ export {
   type WorkloadModel,
 } from './plan.js';
 export { resolvePlan } from './resolve.js';
-export { describePlan, type EndpointSection, type PlanSection } from './section.js';
+export {
+  describePlan,
+  type EndpointSection,
+  type FlowSection,
+  type PlanSection,
+  requestWeights,
+  type StepSection,
+} from './section.js';
 export { shares } from './shares.js';
 export { askedRate, maxShares, splitPlan, usableShares } from './split.js';

@@ -121,3 +121,10 @@ function describeFlow(flow: Flow, redact: readonly string[]): FlowSection {
     data: flow.data.map((d) => ({ name: d.name, order: d.order, columns: d.columns, rows: d.rows.length })),
   };
 }
+
+/** Each named request's weight, by name; a flow's steps have one only when picked by weight (0 in sequence). */
+export function requestWeights(plan: Plan): Map<string, number> {
+  const { flow } = plan;
+  if (flow) return new Map(flow.steps.map((s) => [s.name, flow.pick === 'weighted' ? s.weight : 0]));
+  return new Map(plan.endpoints.map((e) => [e.name, e.weight]));
+}

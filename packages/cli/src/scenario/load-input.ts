@@ -62,12 +62,13 @@ export function loadInput(load: LoadEntry, locate: Locator, flow: boolean): Plan
 const milliseconds = (d: number | string): number => (typeof d === 'number' ? Math.round(d * 1000) : parseDuration(d));
 
 // Which `load:` key a plan's message (one without a field) is about: the plan checks the merged input, so the key
-// is the file's only when the command line did not give the same field.
-const LOAD_KEYS: Array<[RegExp, string, keyof PlanFragment]> = [
+// is the file's only when the command line did not give the same field. A fourth entry names the file's key that
+// conflicts with the command line's.
+const LOAD_KEYS: Array<[RegExp, string, keyof PlanFragment, string?]> = [
   [/^a rate needs the open model/, 'rate', 'rate'],
   [/^rate must/, 'rate', 'rate'],
   [/^the open model needs a rate/, 'model', 'model'],
-  [/^connection stages set the connections/, 'connections', 'connections'],
+  [/^connection stages set the connections/, 'connections', 'connections', 'stages'],
   [/^connections must/, 'connections', 'connections'],
   [/^(connection stages|stages in all|stage \d+)/, 'stages', 'stages'],
   [/^stages set the duration/, 'stages', 'stages'],
@@ -86,9 +87,9 @@ const LOAD_KEYS: Array<[RegExp, string, keyof PlanFragment]> = [
  * about; undefined when it is the command line's, or not about the load.
  */
 export function loadField(err: PlanError, load: LoadEntry, flags: PlanFragment): FieldPath | undefined {
-  for (const [pattern, key, fragment] of LOAD_KEYS) {
+  for (const [pattern, key, fragment, other] of LOAD_KEYS) {
     if (!pattern.test(err.message)) continue;
-    if (flags[fragment] !== undefined) return undefined;
+    if (flags[fragment] !== undefined) return other !== undefined && other in load ? ['load', other] : undefined;
     const stage = /^stage (\d+)/.exec(err.message);
     if (key === 'stages' && stage && load.stages) return ['load', 'stages', Number(stage[1]) - 1];
     if (key === 'requests' && load.iterations !== undefined) return ['load', 'iterations'];

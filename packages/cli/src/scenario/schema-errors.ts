@@ -6,10 +6,14 @@ export function schemaMessage(errors: ErrorObject[], locate: Locator): string {
   const error = pickError(errors);
   const path = pathOf(error.instancePath);
   const params = (error.params ?? {}) as Record<string, unknown>;
-  const offset =
+  // An unknown field is shown at its key; flow and requests both, at the second.
+  const key =
     error.keyword === 'additionalProperties'
-      ? locate.keyOffset([...path, String(params.additionalProperty)])
-      : locate.offset(path);
+      ? String(params.additionalProperty)
+      : error.keyword === 'not' && path.length === 0
+        ? 'requests'
+        : undefined;
+  const offset = key === undefined ? locate.offset(path) : locate.keyOffset([...path, key]);
   return `${locate.at(offset)}: ${describe(error)}`;
 }
 
@@ -20,7 +24,9 @@ export function schemaMessage(errors: ErrorObject[], locate: Locator): string {
 function pickError(errors: ErrorObject[]): ErrorObject {
   const depth = (e: ErrorObject) => e.instancePath.split('/').length;
   const deepest = [...errors].sort((a, b) => depth(b) - depth(a))[0] as ErrorObject;
-  return errors.find((e) => e.keyword === 'oneOf' && e.instancePath === deepest.instancePath) ?? deepest;
+  const summary = (keyword: string) =>
+    errors.find((e) => e.keyword === keyword && e.instancePath === deepest.instancePath);
+  return summary('oneOf') ?? summary('not') ?? summary('anyOf') ?? deepest;
 }
 
 /** `requests[1].weight: must be > 0`, `requests[0]: unknown field "wieght"`. */
@@ -35,9 +41,9 @@ function describe(error: ErrorObject): string {
     case 'enum':
       return `${field}: must be one of ${(params.allowedValues as unknown[]).join(', ')}`;
     case 'not':
-      return error.instancePath === ''
-        ? `${field}: give flow or requests, not both`
-        : `${field}: give path or url, body or bodyFile, not both`;
+      if (error.instancePath === '') return `${field}: give flow or requests, not both`;
+      if (error.instancePath === '/load') return `${field}: give requests or iterations, not both`;
+      return `${field}: give path or url, body or bodyFile, not both`;
     case 'anyOf':
       return error.instancePath === ''
         ? `${field}: needs flow (steps in order) or requests (picked by weight)`

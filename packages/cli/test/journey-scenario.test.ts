@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -215,6 +215,31 @@ load: { connections: 20, iterations: 50 }
       plain.endpoints.map((e) => [e.name, e.path, e.weight]),
       [['a', '/x', 2]],
     );
+  });
+
+  it('takes the README journey and its users.csv as they are written there', async () => {
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### Journeys'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    const csv = /```csv\n([\s\S]*?)```/.exec(section)?.[1];
+    assert.ok(yaml && csv, 'README has a journey and its data file');
+    await write('users.csv', csv);
+    process.env.API_KEY = 'k-readme';
+    const plan = await planOf(yaml);
+    assert.deepEqual(
+      plan.flow?.steps.map((s) => [s.name, s.method, s.origin, s.checks.length, s.captures.map((c) => c.name)]),
+      [
+        ['login', 'POST', 'http://127.0.0.1:8080', 2, ['token']],
+        ['browse', 'GET', 'http://127.0.0.1:8080', 2, []],
+        ['order', 'POST', 'http://127.0.0.1:8080', 2, ['order']],
+      ],
+    );
+    assert.deepEqual(plan.flow?.steps[2]?.headers[1], ['x-api-key', 'k-readme']);
+    assert.deepEqual(plan.flow?.data[0]?.rows, [
+      ['ann', 'pa,ss "1"'],
+      ['bob', 'hunter2'],
+    ]);
+    assert.deepEqual([plan.connections, plan.durationMs], [20, 60_000]);
   });
 
   // Every mistake: one line, `file:line:col: field: message`, exit 2, through the real binary.

@@ -41,6 +41,7 @@ export async function planFromInput(
   const scenario = await loadScenario(flags.scenario);
   const target = url ?? scenario.url;
   if (!target) throw new UsageError(`${missingUrl}: give one on the command line or as url: in ${flags.scenario}`);
+  if (!URL.canParse(target)) throw new UsageError(`not a valid URL: ${JSON.stringify(target)}`);
   const input = mergeInput(scenario.load, fromFlags);
   checkStagesKind(scenario, fromFlags, input);
   const endpoints = endpointsOn(scenario, target);

@@ -45,7 +45,7 @@ export async function planFromInput(
   const input = mergeInput(scenario.load, fromFlags);
   checkStagesKind(scenario, fromFlags, input);
   const endpoints = endpointsOn(scenario, target);
-  const flow = scenario.flow && flowOn(scenario.flow, target);
+  const flow = scenario.flow && flowOn(scenario.flow, target, input.headers);
   try {
     const plan = resolvePlan({
       ...input,

@@ -124,6 +124,28 @@ load: { connections: 20, iterations: 50 }
     });
   });
 
+  it("puts the headers for every request (the file's, then -H) first on each step", async () => {
+    const plan = await planOf(
+      'headers: { x-run: r1 }\nflow:\n  - name: a\n    headers: { x-own: o }\n  - name: b\n',
+      'http://127.0.0.1:8080',
+      { header: ['x-flag: f'] },
+    );
+    assert.deepEqual(
+      plan.flow?.steps.map((s) => s.headers),
+      [
+        [
+          ['x-run', 'r1'],
+          ['x-flag', 'f'],
+          ['x-own', 'o'],
+        ],
+        [
+          ['x-run', 'r1'],
+          ['x-flag', 'f'],
+        ],
+      ],
+    );
+  });
+
   it('sends steps by path, and steps on the file url, to a command-line URL; other origins stay', async () => {
     const plan = await planOf(
       'url: http://127.0.0.1:8080\ncookies: false\nflow:\n  - name: a\n    path: /a\n  - name: b\n    url: http://127.0.0.1:8080/b?x=1\n  - name: c\n    url: https://other.test/c\n',

@@ -243,10 +243,17 @@ export function endpointsOn(scenario: Scenario, url: string): Endpoint[] {
   });
 }
 
-/** The flow with every step on an origin: its own, or the run's (`url`, the command line's or the file's). */
-export function flowOn(flow: ScenarioFlow, url: string): Flow {
+/**
+ * The flow with every step on an origin: its own, or the run's (`url`, the command line's or the file's). The
+ * headers for every request (the file's `headers:`, then `-H`) go first on each step, before its own: a step
+ * carries all it sends.
+ */
+export function flowOn(flow: ScenarioFlow, url: string, headers: ReadonlyArray<[string, string]> = []): Flow {
   const { origin } = new URL(url);
-  return { ...flow, steps: flow.steps.map((s) => ({ ...s, origin: s.origin ?? origin })) };
+  return {
+    ...flow,
+    steps: flow.steps.map((s) => ({ ...s, origin: s.origin ?? origin, headers: [...headers, ...s.headers] })),
+  };
 }
 
 type Validate = ((data: unknown) => boolean) & { errors?: import('ajv').ErrorObject[] | null };

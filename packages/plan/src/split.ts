@@ -45,7 +45,13 @@ export function usableShares(plan: Plan, wanted: number): number {
   return Math.min(Math.max(1, Math.floor(wanted)), maxShares(plan));
 }
 
-/** The rate a plan asks for, in requests per second (the average over its stages); null in the closed model. */
+/**
+ * The rate a plan asks for, in requests per second (the average over its stages); null in the closed model. A
+ * flow in sequence asks for its iteration rate times its steps.
+ */
 export function askedRate(plan: Plan): number | null {
-  return modelOf(plan).askedRate(plan);
+  const rate = modelOf(plan).askedRate(plan);
+  // A flow's rate is of iterations; each sends every step once (one step when picked by weight).
+  if (rate === null || plan.flow?.pick !== 'sequence') return rate;
+  return Math.round(rate * plan.flow.steps.length * 10) / 10;
 }

@@ -54,7 +54,7 @@ export function renderText(result: Result): string {
       `over ${duration(result.durationMs)}`,
       ...(open && result.throughput.target !== null
         ? [
-            `asked ${rate(result.throughput.target)} req/s`,
+            `asked ${rate(result.throughput.target)} req/s${perIteration(plan, result.throughput.target)}`,
             `${count(result.throughput.late)} sent late`,
             ...(result.throughput.dropped ? [`${count(result.throughput.dropped)} never sent`] : []),
           ]
@@ -154,6 +154,14 @@ export function renderText(result: Result): string {
   return `${out.join('\n')}\n`;
 }
 
+/** ` (50.0 iterations/s)` for a flow, whose rate is of iterations: each sends every step (one when weighted). */
+function perIteration(plan: Record<string, unknown>, target: number): string {
+  const flow = plan.flow as { pick?: string; steps?: unknown[] } | undefined;
+  if (!flow) return '';
+  const steps = flow.pick === 'sequence' ? Math.max(1, flow.steps?.length ?? 1) : 1;
+  return ` (${rate(target / steps)} iterations/s)`;
+}
+
 /** A threshold's actual figure in its own unit. */
 function formatActual(expr: string, actual: number): string {
   if (/^error_rate/i.test(expr)) return String(actual);
@@ -178,7 +186,8 @@ function percent(part: number, whole: number): string {
 /** "500 req/s", or "0 → 500/s over 30s → 500/s over 1m (avg 400 req/s)" for stages. */
 function describeRate(plan: Record<string, unknown>, average: number | null): string {
   const stages = plan.stages;
-  if (!Array.isArray(stages) || stages.length === 0) return `${rate(Number(plan.rate))} req/s`;
+  const unit = plan.flow ? 'iterations/s' : 'req/s';
+  if (!Array.isArray(stages) || stages.length === 0) return `${rate(Number(plan.rate))} ${unit}`;
   const avg = average === null ? '' : ` (avg ${rate(average)} req/s)`;
   return `${rate(Number(plan.rate))}/s ${describeStages(stages, '/s')}${avg}`;
 }

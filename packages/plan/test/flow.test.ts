@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  askedRate,
   compileFlow,
   describePlan,
   expandEnv,
@@ -204,6 +205,15 @@ describe('splitting a flow', () => {
     const section = describePlan(plan(3));
     assert.deepEqual(section.flow?.data, [{ name: 'users', order: 'unique', columns: ['name', 'password'], rows: 3 }]);
     assert.ok(!JSON.stringify(section).includes('p1'));
+  });
+});
+
+describe('the rate a flow asks for', () => {
+  it('is its iteration rate times its steps in sequence, the iteration rate when picked by weight', () => {
+    const two = [step({ name: 'a' }), step({ name: 'b' })];
+    const at = (flow: Flow) => askedRate(resolvePlan({ url: 'http://127.0.0.1:8080/', rate: 50, flow }));
+    assert.equal(at(flowOf(two)), 100);
+    assert.equal(at(flowOf(two, { pick: 'weighted' })), 50);
   });
 });
 

@@ -207,7 +207,10 @@ describe("the programmatic API, from a TypeScript project: import { run } from '
     assert.equal(out.code, 'INVALID_URL', 'a bad URL is a typed error with a stable code');
     assert.equal(out.distributed, 1000);
     assert.equal(out.agents.length, 2);
-    assert.equal(out.agents.reduce((a, b) => a + b, 0), 1000);
+    assert.equal(
+      out.agents.reduce((a, b) => a + b, 0),
+      1000,
+    );
     assert.equal(target.stats().requests - before, out.local + out.distributed, 'the target counted the same');
   });
 

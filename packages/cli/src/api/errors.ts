@@ -22,31 +22,34 @@ export type VolleyError =
 /** The stable codes of VolleyError. */
 export type VolleyErrorCode = VolleyError['code'];
 
-const CODES: ReadonlySet<string> = new Set<VolleyErrorCode>([
-  'INVALID_URL',
-  'INVALID_NUMBER',
-  'CONFLICTING_LIMITS',
-  'INVALID_CLIENT',
-  'INVALID_MODEL',
-  'INVALID_METHOD',
-  'INVALID_STAGES',
-  'INVALID_PROTOCOL',
-  'INVALID_ENDPOINT',
-  'INVALID_HEADER',
-  'UNSPLITTABLE_PLAN',
-  'INVALID_THRESHOLD',
-  'USAGE',
-  'WAIT_TIMEOUT',
-  'CLOSED',
-  'INVALID_LIMIT',
-  'AGENT_REJECTED',
-  'CONTROLLER_MISMATCH',
-  'INVALID_TARGET_OPTION',
-]);
+/** Every code, once: the type makes the list complete (a code added to an error class must be added here). */
+const CODES: Record<VolleyErrorCode, true> = {
+  INVALID_URL: true,
+  INVALID_NUMBER: true,
+  CONFLICTING_LIMITS: true,
+  INVALID_CLIENT: true,
+  INVALID_MODEL: true,
+  INVALID_METHOD: true,
+  INVALID_STAGES: true,
+  INVALID_PROTOCOL: true,
+  INVALID_ENDPOINT: true,
+  INVALID_HEADER: true,
+  UNSPLITTABLE_PLAN: true,
+  INVALID_THRESHOLD: true,
+  USAGE: true,
+  WAIT_TIMEOUT: true,
+  CLOSED: true,
+  INVALID_LIMIT: true,
+  AGENT_REJECTED: true,
+  CONTROLLER_MISMATCH: true,
+  INVALID_TARGET_OPTION: true,
+};
 
 /** Is `err` one of Volley's typed errors (bad input, no agents, a refusal) rather than a bug? */
 export function isVolleyError(err: unknown): err is VolleyError {
   return (
-    err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && CODES.has((err as VolleyError).code)
+    err instanceof Error &&
+    typeof (err as { code?: unknown }).code === 'string' &&
+    Object.hasOwn(CODES, (err as VolleyError).code)
   );
 }

@@ -33,7 +33,7 @@ export interface LoadOptions {
   http2?: boolean;
   /** Skip TLS certificate checks. */
   insecure?: boolean;
-  /** Thresholds such as 'p99<250ms' or 'errors<1%', judged into `result.thresholds`. */
+  /** Thresholds such as 'p99<250ms' or 'error_rate<0.01', judged into `result.thresholds`. */
   thresholds?: readonly string[];
   /** Called with each interval merged over every agent, once a second while the run goes. */
   onInterval?: (interval: IntervalSummary, total: IntervalTotal) => void;

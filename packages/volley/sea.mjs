@@ -7,7 +7,8 @@
 //   target child script   -> this executable, started in its child-target mode
 //   the CLI's own bin     -> this executable (local agent processes of `run --agents N`)
 //   package.json versions -> the version, compiled in
-//   HTML report assets, scenario schema -> their text, compiled in (each patch must apply exactly once)
+//   the scenario schema    -> its text, compiled in
+//   HTML report assets     -> their text, compiled in (each patch must apply exactly once)
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -61,6 +62,10 @@ function replacements(workerSource) {
     ],
     ['/cli/dist/version.js', version],
     ['/agent/dist/version.js', version],
+    [
+      '/cli/dist/scenario-schema.js',
+      `export async function readScenarioSchema() { return ${JSON.stringify(read(pkg('cli', 'schema/scenario.schema.json')))}; }\n`,
+    ],
   ]);
 }
 
@@ -80,7 +85,6 @@ function patches() {
         ["read(new URL('../assets/report.css', import.meta.url))", text(pkg('report', 'assets/report.css'))],
       ],
     ],
-    ['/cli/dist/scenario.js', [["await readFile(SCHEMA, 'utf8')", text(pkg('cli', 'schema/scenario.schema.json'))]]],
   ]);
 }
 

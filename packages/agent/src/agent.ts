@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { type PreparedRun, prepare } from '@volley/engine';
 import type { IntervalData } from '@volley/metrics';
@@ -27,8 +26,7 @@ import {
 } from './link.js';
 import { type AgentOptions, DEFAULT_AGENT_TIMEOUT_MS, MAX_BACKOFF_MS, MIN_BACKOFF_MS } from './options.js';
 import { MAX_START_DELAY_MS, RunSlot } from './run-slot.js';
-
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+import { version } from './version.js';
 
 /**
  * Joins a controller, runs the share of the plan it is given, streams one Interval per interval and a Finished,

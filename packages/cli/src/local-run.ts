@@ -1,13 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { Agent } from '@volley/agent';
 import { Controller, type ControllerEvent } from '@volley/controller';
 import type { Plan } from '@volley/plan';
 import type { Logger } from 'pino';
 import type { Abortable } from './conduct.js';
-
-const BIN = fileURLToPath(new URL('../bin/run.js', import.meta.url));
+import { selfCommand } from './self-command.js';
 
 /**
  * `volley run`: a controller on an ephemeral loopback port and agents that join it through the real protocol, so
@@ -76,7 +74,8 @@ function spawnAgent(url: string, token: string, name: string, logLevel: string, 
     '--workers',
     `${workers}`,
   ];
-  return spawn(process.execPath, [BIN, ...args], {
+  const self = selfCommand();
+  return spawn(self.command, [...self.args, ...args], {
     env: { ...process.env, VOLLEY_TOKEN: token },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -14,4 +14,5 @@ export {
   usersCsv,
 } from './journey-server.js';
 export { startTargetProcess, type TargetProcess } from './process.js';
+export { serveChild } from './serve-child.js';
 export { startTarget, type Target, TargetError, type TargetOptions, type TargetStats } from './target.js';

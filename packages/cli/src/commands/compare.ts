@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { Args, Flags } from '@oclif/core';
 import type { Result } from '@volley/metrics';
 import type { ClientName, Plan } from '@volley/plan';
@@ -13,8 +12,7 @@ import { planFlags } from '../flags.js';
 import { inputFromFlags } from '../flags-input.js';
 import { startLocalRun } from '../local-run.js';
 import { checkOutputPath, writeOutput } from '../report-output.js';
-
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+import { version } from '../version.js';
 
 /** The seed study's matrix: {sequential, concurrent} x {pooled, per-request}, in the order they run. */
 const MATRIX: Array<{ client: ClientName; sequential: boolean }> = [

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { Flags } from '@oclif/core';
 import type { Result } from '@volley/metrics';
 import { startTargetProcess } from '@volley/target';
@@ -9,8 +8,7 @@ import { outputFlags, parseWorkers, planFlags, thresholdFlags, urlArg, workersFl
 import { startLocalRun } from '../local-run.js';
 import { planFromInput } from '../plan-input.js';
 import { runSession, sessionOptions } from '../session.js';
-
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+import { version } from '../version.js';
 
 export default class Run extends VolleyCommand {
   static override summary = 'Run a load test from this machine: a controller and one local agent.';

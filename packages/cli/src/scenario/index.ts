@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Endpoint, Flow, PlanFragment } from '@volley/plan';
 import { MiB, readBounded } from '../bounded-read.js';
 import { UsageError } from '../errors.js';
+import { readScenarioSchema } from '../scenario-schema.js';
 import { readDataSets } from './data.js';
 import type { LoadEntry, ScenarioFile } from './file.js';
 import { loadInput } from './load-input.js';
@@ -13,7 +13,6 @@ import { expand, headerPairs, type ScenarioStep, type StepContext, stepOf, targe
 export { loadField } from './load-input.js';
 export type { FieldPath, Locator } from './locate.js';
 
-const SCHEMA = new URL('../../schema/scenario.schema.json', import.meta.url);
 // Limits on what a scenario may make this process hold: the file, each body file, all bodies together. The
 // number of requests is bounded by the schema (maxItems), aliases by the YAML parser (a billion laughs), data
 // sets by the plan's MAX_DATA_BYTES.
@@ -262,7 +261,7 @@ let compiled: Validate | undefined;
 async function validator(): Promise<Validate> {
   if (compiled) return compiled;
   const { Ajv } = await import('ajv');
-  const schema = JSON.parse(await readFile(SCHEMA, 'utf8')) as object;
+  const schema = JSON.parse(await readScenarioSchema()) as object;
   compiled = new Ajv({ allErrors: true, strict: false }).compile(schema) as Validate;
   return compiled;
 }

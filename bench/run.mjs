@@ -11,7 +11,8 @@
 //
 // After the throughput table it runs the other goals' benches, each a script of its own in this folder:
 // start-up time (startup.mjs), per-request strategy vs a bare loop (per-request.mjs), the highest rate held with
-// one and two threads (rate.mjs), a controller aggregating 200 agents (controller-scale.mjs), and the agent's
+// one and two threads (rate.mjs), a controller aggregating 200 agents (controller-scale.mjs), flows against fixed
+// requests and templated steps against static ones (flow.mjs), and the agent's
 // memory over a 10-minute run (memory.mjs: that one alone takes 10 minutes).
 // --quick only checks that everything runs (one short round each, figures meaningless): what CI can afford.
 //
@@ -201,6 +202,7 @@ const others = [
   ['per-request.mjs', QUICK ? ['--rounds', '1', '--requests', '200'] : []],
   ['rate.mjs', QUICK ? ['--seconds', '1', '--rates', '500', '--workers', '1,2'] : []],
   ['controller-scale.mjs', QUICK ? ['--agents', '10', '--seconds', '2'] : []],
+  ['flow.mjs', QUICK ? ['--rounds', '1', '--seconds', '1'] : []],
   ['memory.mjs', QUICK ? ['--quick'] : []],
 ];
 for (const [script, args] of others) {

@@ -28,7 +28,7 @@ export const planFlags = {
   requests: Flags.integer({
     char: 'n',
     min: 1,
-    summary: 'Stop after this many requests instead of after a duration.',
+    summary: 'Stop after this many requests (with a scenario flow: iterations) instead of after a duration.',
     exclusive: ['duration'],
   }),
   client: Flags.option({
@@ -36,7 +36,8 @@ export const planFlags = {
     summary: 'pooled (default): keep-alive connections reused; per-request: a fresh connection for every request.',
   })(),
   scenario: Flags.string({
-    summary: 'Scenario file (YAML): named requests picked by weight, and the load; flags override it.',
+    summary:
+      'Scenario file (YAML): a flow of steps with test data, or named requests by weight, and the load; flags override it.',
   }),
   method: Flags.string({ char: 'm', summary: 'HTTP method. Default GET.' }),
   header: Flags.string({

@@ -1,14 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { Agent } from '@volley/agent';
 import { Controller, type ControllerEvent } from '@volley/controller';
 import type { Plan } from '@volley/plan';
 import type { Logger } from 'pino';
 import type { Abortable } from './conduct.js';
-
-const BIN = fileURLToPath(new URL('../bin/run.js', import.meta.url));
+import { selfCommand } from './self-command.js';
 
 /**
  * `volley run`: a controller on an ephemeral loopback port and agents that join it through the real protocol, so
@@ -95,7 +93,8 @@ function spawnAgent(
     // Its "connecting" line names an internal id the user never asked for: the run says what it does.
     '--no-banner',
   ];
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const self = selfCommand();
+  const child = spawn(self.command, [...self.args, ...args], {
     env: { ...process.env, VOLLEY_TOKEN: token },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -1,13 +1,10 @@
-import { createRequire } from 'node:module';
 import type { PlanFragment } from '@volley/plan';
 import { MiB, readBounded } from './bounded-read.js';
 import type { PlanFlagValues } from './flags-input.js';
-
-/** This volley's version, as `--version` and the default User-Agent say it. */
-export const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+import { version } from './version.js';
 
 /** The User-Agent every request carries unless the user set one: servers' logs can tell load from users. */
-export const USER_AGENT = `volley/${VERSION}`;
+export const USER_AGENT = `volley/${version}`;
 
 /** A body file as large as a scenario's `bodyFile` may be: held in memory once, shared by every request. */
 const MAX_BODY_FILE_BYTES = 64 * MiB;
@@ -17,21 +14,25 @@ const hasUserAgent = (headers: ReadonlyArray<[string, string]> | undefined): boo
 
 /**
  * The plan input with `User-Agent: volley/X` added wherever the user did not set one (a header of any case, on the
- * command line, in the scenario, or on one named request), so agents send what the controller put in the plan.
+ * command line, in the scenario, on one named request or one step of a flow), so agents send what the controller
+ * put in the plan.
  */
 export function withUserAgent<T extends PlanFragment>(input: T): T {
   if (hasUserAgent(input.headers)) return input;
+  const out: T = { ...input };
   const endpoints = input.endpoints ?? [];
-  if (!endpoints.some((e) => hasUserAgent(e.headers))) {
-    return { ...input, headers: [...(input.headers ?? []), ['user-agent', USER_AGENT]] };
-  }
-  // Some named requests set their own: plan headers go first on each, so the default goes on the others alone.
-  return {
-    ...input,
-    endpoints: endpoints.map((e) =>
-      hasUserAgent(e.headers) ? e : { ...e, headers: [...e.headers, ['user-agent', USER_AGENT]] },
-    ),
-  };
+  // Plan headers go first on each named request: when some set their own, the default goes on the others alone.
+  if (endpoints.some((e) => hasUserAgent(e.headers))) out.endpoints = endpoints.map(withOwnUserAgent);
+  else out.headers = [...(input.headers ?? []), ['user-agent', USER_AGENT]];
+  // A flow's step sends its own headers only (the plan's were put into each when it was built).
+  if (input.flow) out.flow = { ...input.flow, steps: input.flow.steps.map(withOwnUserAgent) };
+  return out;
+}
+
+function withOwnUserAgent<H extends { headers: Array<[string, string]> }>(holder: H): H {
+  return hasUserAgent(holder.headers)
+    ? holder
+    : { ...holder, headers: [...holder.headers, ['user-agent', USER_AGENT]] };
 }
 
 /** The file `--body-file FILE` or curl's `-b @FILE` names, if either does. */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FORMAT_NAMES } from '@volley/report';
-import { VERSION } from '../src/request-defaults.js';
+import { version as VERSION } from '../src/version.js';
 import { volley } from './bin.js';
 
 const SECRET = 's3cret';

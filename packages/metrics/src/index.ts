@@ -14,7 +14,14 @@ export {
   readEncodedHistogram,
   SIGNIFICANT_DIGITS,
 } from './histogram.js';
-export { addCounts, countMap, type EndpointInterval, type IntervalData, sumCounts } from './interval.js';
+export {
+  addCounts,
+  type CheckCount,
+  countMap,
+  type EndpointInterval,
+  type IntervalData,
+  sumCounts,
+} from './interval.js';
 export {
   DEFAULT_MAX_OPEN_INTERVALS,
   IntervalMerger,
@@ -35,6 +42,7 @@ export {
   type AgentSummary,
   type EndpointSummary,
   type IntervalSummary,
+  type IterationSummary,
   RESULT_SCHEMA,
   type RequestCounts,
   type Result,

@@ -242,7 +242,15 @@ function validCounts(interval: IntervalData): boolean {
     return false;
   }
   if (!okMap(interval.byStatus) || !okMap(interval.byError)) return false;
-  return (interval.endpoints ?? []).every((e) => okMap(e.byStatus) && okMap(e.byError));
+  const flowCounts = [interval.iterations, interval.iterationsStarted, interval.expected];
+  if (flowCounts.some((n) => n !== undefined && !ok(n))) return false;
+  return (interval.endpoints ?? []).every(
+    (e) =>
+      okMap(e.byStatus) &&
+      okMap(e.byError) &&
+      (e.expected === undefined || ok(e.expected)) &&
+      (e.checks ?? []).every((c) => ok(c.passed) && ok(c.failed)),
+  );
 }
 
 /**
@@ -260,6 +268,9 @@ function countMismatch(interval: IntervalData, parsed: ParsedHistograms): string
   for (const { endpoint, histogram } of parsed.endpoints) {
     const own = sumCounts(endpoint.byStatus);
     if (histogram.count !== own) return `histogram of ${endpoint.name} holds ${histogram.count} values for ${own}`;
+  }
+  if (parsed.iterations && parsed.iterations.count !== (interval.iterations ?? 0)) {
+    return `iteration histogram holds ${parsed.iterations.count} values for ${interval.iterations ?? 0} iterations`;
   }
   return undefined;
 }

@@ -47,7 +47,9 @@ export function buildResult(merged: Merged, facts: RunFacts): Result {
       weight: facts.weights.get(e.name) ?? 0,
       requests: e.requests,
       latency: e.latency,
+      ...(e.checks ? { checks: e.checks } : {}),
     })),
+    ...(merged.iterations ? { iterations: merged.iterations } : {}),
     intervals: merged.intervals,
     thresholds: [],
   };

@@ -47,7 +47,10 @@ export interface ThresholdResult {
   reason?: string;
 }
 
-/** Counts of requests. total = sum(byStatus) + errors; ok are responses with a status below 400. */
+/**
+ * Counts of requests. total = sum(byStatus) + errors; ok are responses with a 2xx or 3xx status, and in a flow
+ * those with another status that the step's status check expected.
+ */
 export interface RequestCounts {
   total: number;
   ok: number;
@@ -57,13 +60,24 @@ export interface RequestCounts {
   byError: Record<string, number>;
 }
 
-/** One named request of a scenario: how often it was picked and how it fared. */
+/** One named request of a scenario (or step of a flow): how often it was sent and how it fared. */
 export interface EndpointSummary {
   name: string;
-  /** Its weight in the scenario; its share of requests should match weight / sum of weights. */
+  /** Its weight in the scenario; its share of requests should match weight / sum of weights. 0 for flow steps. */
   weight: number;
   requests: RequestCounts;
   latency: LatencySummary;
+  /** Flows: each check of the step, in its order (absent for steps without checks). */
+  checks?: Array<{ name: string; passed: number; failed: number }>;
+}
+
+/** A flow's iterations: those that ended (every step ran, or a failed capture ended it), those begun, durations. */
+export interface IterationSummary {
+  count: number;
+  /** Iterations begun: each took one row of every data set (a `unique` set's rows used). */
+  started: number;
+  /** Iteration durations, think time included, in ms. */
+  duration: LatencySummary;
 }
 
 /** The result document (`--format json`, `-o FILE`): stable field names, times in milliseconds. */
@@ -90,6 +104,8 @@ export interface Result {
   /** Scenario runs: one entry per named request, in the scenario's order; empty otherwise (absent in files from
    * before scenarios). */
   endpoints?: EndpointSummary[];
+  /** Flows only: the iterations (absent for runs of fixed requests). */
+  iterations?: IterationSummary;
   intervals: IntervalSummary[];
   thresholds: ThresholdResult[];
 }

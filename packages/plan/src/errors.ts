@@ -11,11 +11,21 @@ export class PlanError extends Error {
     | 'INVALID_PROTOCOL'
     | 'INVALID_ENDPOINT'
     | 'INVALID_HEADER'
+    | 'INVALID_FLOW'
+    | 'INVALID_TEMPLATE'
+    | 'INVALID_JSON_PATH'
+    | 'INVALID_DATA'
     | 'UNSPLITTABLE_PLAN';
-  constructor(code: PlanError['code'], message: string) {
+  /**
+   * Where in a scenario file the mistake is, as the file's keys and indexes (`['flow', 1, 'headers', 'x-id']`),
+   * when the plan knows it: a scenario loader turns it into file:line:col.
+   */
+  field: Array<string | number> | undefined;
+  constructor(code: PlanError['code'], message: string, field?: Array<string | number>) {
     super(message);
     this.name = 'PlanError';
     this.code = code;
+    this.field = field;
   }
 }
 

@@ -1,5 +1,6 @@
 import { PlanError, positiveDuration, positiveInteger } from './errors.js';
-import { checkHeaders, redactedNames } from './headers.js';
+import { checkFlow } from './flow/resolve-flow.js';
+import { checkHeaders, redactedNames, sendablePath } from './headers.js';
 import type { CommonFields } from './models/index.js';
 import { PLAN_MODELS, WORKLOAD_MODELS } from './models/index.js';
 import { given } from './models/limits.js';
@@ -73,6 +74,7 @@ function commonFields(input: PlanInput): CommonFields {
     insecure: input.insecure ?? false,
     endpoints: checkEndpoints(input.endpoints ?? []),
     redact: redactedNames(input.redact ?? []),
+    flow: input.flow ? checkFlow(input.flow) : null,
   };
 }
 
@@ -88,6 +90,12 @@ function checkEndpoints(endpoints: readonly Endpoint[]): Endpoint[] {
     if (!e.name) throw new PlanError('INVALID_ENDPOINT', 'every request of a scenario needs a name');
     if (names.has(e.name)) throw new PlanError('INVALID_ENDPOINT', `two requests are named ${JSON.stringify(e.name)}`);
     names.add(e.name);
+    if (!sendablePath(e.path)) {
+      throw new PlanError(
+        'INVALID_ENDPOINT',
+        `request ${e.name}: the path holds a space or control character: percent-encode it (a space is %20)`,
+      );
+    }
     if (!e.path.startsWith('/')) {
       throw new PlanError(
         'INVALID_ENDPOINT',

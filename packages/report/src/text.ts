@@ -1,4 +1,5 @@
 import type { Result } from '@volley/metrics';
+import { describeFlow, flowLines } from './flow-text.js';
 import { bytes, count, duration, millis, rate } from './numbers.js';
 import type { ReportFormat } from './report-format.js';
 import { table } from './table.js';
@@ -62,7 +63,7 @@ export function renderText(result: Result): string {
       `over ${duration(result.durationMs)}`,
       ...(open && result.throughput.target !== null
         ? [
-            `asked ${rate(result.throughput.target)} req/s`,
+            `asked ${rate(result.throughput.target)} req/s${perIteration(plan, result.throughput.target)}`,
             `${count(result.throughput.late)} sent late`,
             ...(result.throughput.dropped ? [`${count(result.throughput.dropped)} never sent`] : []),
           ]
@@ -103,7 +104,8 @@ export function renderText(result: Result): string {
     out.push('', `  latency (ms, ${count(latency.count)} responses)`);
     out.push(latencyTable(latency));
   }
-  const endpoints = result.endpoints ?? [];
+  const endpoints = result.iterations ? [] : (result.endpoints ?? []);
+  out.push(...flowLines(result));
   if (endpoints.length > 0) {
     const weights = endpoints.reduce((sum, e) => sum + e.weight, 0);
     out.push('', '  requests by name (latency in ms)');
@@ -179,6 +181,14 @@ export function nothingSucceeded(result: Result): string | undefined {
   return `NO REQUEST SUCCEEDED: all ${count(requests.total)} failed, ${count(n)} with ${what}${hint}`;
 }
 
+/** ` (50.0 iterations/s)` for a flow, whose rate is of iterations: each sends every step (one when weighted). */
+function perIteration(plan: Record<string, unknown>, target: number): string {
+  const flow = plan.flow as { pick?: string; steps?: unknown[] } | undefined;
+  if (!flow) return '';
+  const steps = flow.pick === 'sequence' ? Math.max(1, flow.steps?.length ?? 1) : 1;
+  return ` (${rate(target / steps)} iterations/s)`;
+}
+
 /** A threshold's actual figure in its own unit. */
 function formatActual(expr: string, actual: number): string {
   if (/^error_rate/i.test(expr)) return String(actual);
@@ -188,6 +198,8 @@ function formatActual(expr: string, actual: number): string {
 
 /** `GET http://host/path`, or `scenario: 3 requests on http://host/` */
 function describeRequest(plan: Record<string, unknown>): string {
+  const flow = describeFlow(plan);
+  if (flow) return flow;
   if (Array.isArray(plan.endpoints) && plan.endpoints.length > 0) {
     return `scenario: ${plan.endpoints.length} requests on ${new URL(String(plan.url)).origin}`;
   }
@@ -201,7 +213,8 @@ function percent(part: number, whole: number): string {
 /** "500 req/s", or "0 → 500/s over 30s → 500/s over 1m (avg 400 req/s)" for stages. */
 function describeRate(plan: Record<string, unknown>, average: number | null): string {
   const stages = plan.stages;
-  if (!Array.isArray(stages) || stages.length === 0) return `${rate(Number(plan.rate))} req/s`;
+  const unit = plan.flow ? 'iterations/s' : 'req/s';
+  if (!Array.isArray(stages) || stages.length === 0) return `${rate(Number(plan.rate))} ${unit}`;
   const avg = average === null ? '' : ` (avg ${rate(average)} req/s)`;
   return `${rate(Number(plan.rate))}/s ${describeStages(stages, '/s')}${avg}`;
 }

@@ -12,7 +12,8 @@ import { planFlags } from '../flags.js';
 import { inputFromFlags } from '../flags-input.js';
 import { startLocalRun } from '../local-run.js';
 import { checkOutputPath, writeOutput } from '../report-output.js';
-import { bodyFromFile, VERSION as version, withUserAgent } from '../request-defaults.js';
+import { bodyFromFile, withUserAgent } from '../request-defaults.js';
+import { version } from '../version.js';
 
 /** The seed study's matrix: {sequential, concurrent} x {pooled, per-request}, in the order they run. */
 const MATRIX: Array<{ client: ClientName; sequential: boolean }> = [

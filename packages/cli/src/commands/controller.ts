@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
-import { Controller, type ControllerEvent } from '@volley/controller';
+import type { ControllerEvent } from '@volley/controller';
 import type { Result } from '@volley/metrics';
 import { parseDuration } from '@volley/plan';
+import { createController } from '../api/distributed.js';
 import { VolleyCommand } from '../base-command.js';
 import { UsageError } from '../errors.js';
 import { agentTimeoutFlag, outputFlags, planFlags, thresholdFlags, urlArg } from '../flags.js';
 import { planFromInput } from '../plan-input.js';
-import { VERSION as version } from '../request-defaults.js';
 import { runSession, sessionOptions } from '../session.js';
 
 export default class ControllerCommand extends VolleyCommand {
@@ -53,17 +53,16 @@ export default class ControllerCommand extends VolleyCommand {
     const logger = this.createLogger(flags['log-level'], flags['log-format']);
     const session = { ...sessionOptions(plan, thresholds, flags, this.jsonEnabled()), describe: describeEvent };
     return runSession(session, async ({ onEvent, say }) => {
-      const controller = new Controller({
+      const controller = createController({
+        plan,
+        agents: flags.agents,
         host,
         port,
-        agents: flags.agents,
-        plan,
-        toolVersion: version,
         logger,
         agentTimeoutMs: parseDuration(flags['agent-timeout']),
         waitTimeoutMs: parseDuration(flags['wait-timeout']),
-        ...(flags.token ? { token: flags.token } : {}),
-        ...(tls ? { tls } : {}),
+        token: flags.token,
+        tls,
         onEvent,
       });
       const url = await controller.listen().catch(async (err: NodeJS.ErrnoException) => {

@@ -7,8 +7,8 @@ import { checkFileLimit } from '../fd-limit.js';
 import { outputFlags, parseWorkers, planFlags, thresholdFlags, urlArg, workersFlag } from '../flags.js';
 import { startLocalRun } from '../local-run.js';
 import { planFromInput } from '../plan-input.js';
-import { VERSION as version } from '../request-defaults.js';
 import { runSession, sessionOptions } from '../session.js';
+import { version } from '../version.js';
 
 export default class Run extends VolleyCommand {
   static override summary = 'Run a load test from this machine: a controller and one local agent.';

@@ -65,10 +65,9 @@ export async function runSession(
   options: SessionOptions,
   start: (sink: SessionSink) => Promise<Abortable & { close?: () => Promise<void> }>,
 ): Promise<Result> {
-  const thresholds = parseThresholds(
-    options.thresholds,
-    options.plan.endpoints.map((e) => e.name),
-  );
+  // The names `{step=NAME}` may use: a scenario's requests, or a flow's steps.
+  const names = [...options.plan.endpoints, ...(options.plan.flow?.steps ?? [])].map((e) => e.name);
+  const thresholds = parseThresholds(options.thresholds, names);
   await checkOutputPath(options.output);
   const progress = new Progress(stderrLine, options.plan, options.quiet);
   let metrics: MetricsServer | undefined;

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { version } from '../src/version.js';
 import { volley } from './bin.js';
 
 /** A loopback server that keeps the raw headers and the body of the last request. */
@@ -65,6 +66,28 @@ describe('what every request carries: a User-Agent, and a body from a file', () 
     const out = await volley('run', url, '-n', '3', '-c', '1', '-q', '-H', 'USER-agent: my-probe/2');
     assert.equal(out.code, 0, out.stderr);
     assert.deepEqual(userAgents(server.last.raw), ['my-probe/2']);
+  });
+
+  it('puts it on every step of a flow (a step sends only its own headers), unless the step sets one', async () => {
+    const file = join(dir, 'flow.yaml');
+    await writeFile(
+      file,
+      `url: ${url}\nflow:\n  - name: home\n  - name: probe\n    headers: { User-Agent: probe/1 }\nload: { connections: 1, requests: 1 }\n`,
+    );
+    const out = await volley('run', '--scenario', file, '-q', '--json', '--threshold', 'p99{step=probe}<30s');
+    assert.equal(out.code, 0, out.stderr);
+    assert.deepEqual(userAgents(server.last.raw), ['probe/1'], 'the last step sent its own, once');
+    const steps = JSON.parse(out.stdout).plan.flow.steps as Array<{ name: string; headers: string[][] }>;
+    assert.deepEqual(
+      steps.map((s) => [s.name, s.headers.filter(([n]) => n?.toLowerCase() === 'user-agent').map(([, v]) => v)]),
+      [
+        ['home', [`volley/${version}`]],
+        ['probe', ['probe/1']],
+      ],
+    );
+    const typo = await volley('run', '--scenario', file, '-q', '--threshold', 'p99{step=hom}<30s');
+    assert.equal(typo.code, 2);
+    assert.equal(typo.stderr, 'volley: p99{step=hom}<30s: no request named "hom" (the run has "home", "probe")\n');
   });
 
   it('sends a body from --body-file and from -b @FILE', async () => {

@@ -5,19 +5,23 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FlowStep } from '@volley/plan';
 import { planFromInput } from '../src/plan-input.js';
+import { USER_AGENT } from '../src/request-defaults.js';
 import { volley } from './bin.js';
 
-/** A step as the plan holds it, from the parts a test names. */
+/** The User-Agent every step carries last, unless the file or -H set one. */
+const UA: [string, string] = ['user-agent', USER_AGENT];
+
+/** A step as the plan holds it, from the parts a test names (the default User-Agent after its headers). */
 const step = (over: Partial<FlowStep> & Pick<FlowStep, 'name' | 'path'>): FlowStep => ({
   method: 'GET',
   origin: 'http://127.0.0.1:8080',
-  headers: [],
   body: null,
   checks: [],
   captures: [],
   think: null,
   weight: 1,
   ...over,
+  headers: [...(over.headers ?? []), UA],
 });
 
 describe('journey scenario files', () => {
@@ -133,15 +137,8 @@ load: { connections: 20, iterations: 50 }
     assert.deepEqual(
       plan.flow?.steps.map((s) => s.headers),
       [
-        [
-          ['x-run', 'r1'],
-          ['x-flag', 'f'],
-          ['x-own', 'o'],
-        ],
-        [
-          ['x-run', 'r1'],
-          ['x-flag', 'f'],
-        ],
+        [['x-run', 'r1'], ['x-flag', 'f'], ['x-own', 'o'], UA],
+        [['x-run', 'r1'], ['x-flag', 'f'], UA],
       ],
     );
   });

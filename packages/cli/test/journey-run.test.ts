@@ -48,11 +48,23 @@ flow:
     headers: { authorization: "Bearer {{ token }}" }
     check: { status: 200 }
 load: { connections: 12, duration: 60s }
+thresholds: ['checks{step=login}>0.999', 'p99{step=order}<10s', 'checks>0.995']
 `,
     );
     const out = await volley('run', '--scenario', file, '--agents', '3', '--format', 'json');
-    assert.equal(out.code, 0, out.stderr);
+    // 15 failed checks of 1,800 (3 on each login, 2 on each /me, 1 on each order) fail `checks>0.995`: exit 99,
+    // and the result is still written.
+    assert.equal(out.code, 99, out.stderr);
     const result = JSON.parse(out.stdout);
+    assert.deepEqual(
+      result.thresholds.map((t: { expr: string; actual: number; pass: boolean }) => [t.expr, t.pass]),
+      [
+        ['checks{step=login}>0.999', true],
+        ['p99{step=order}<10s', true],
+        ['checks>0.995', false],
+      ],
+    );
+    assert.equal(result.thresholds[2].actual, Math.round((1785 / 1800) * 1e6) / 1e6);
     // 300 unique rows, split over three agent processes, end the run at 300 iterations, long before the 60 s.
     assert.equal(result.iterations.count, 300);
     assert.equal(result.iterations.started, 300);

@@ -407,6 +407,12 @@ load: { connections: 20, iterations: 50 }
       {},
       /s\.yaml:4:10: load\.model: the open model needs a rate, or rate stages$/,
     ],
+    [
+      'a threshold that does not parse',
+      "requests:\n  - name: a\nthresholds:\n  - 'checks>0.99'\n  - 'p99<fast'\n",
+      {},
+      /s\.yaml:5:5: thresholds\[1\]: not a threshold: "p99<fast"/,
+    ],
   ];
   for (const [what, yaml, files, pattern] of bad) {
     it(`refuses ${what}: one line with file:line:col, exit 2`, async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { type IntervalData, IntervalMerger, type MergedInterval } from '@volley/metrics';
+import type { IntervalData } from '@volley/metrics';
 import { type Flow, type FlowStep, type PlanInput, resolvePlan } from '@volley/plan';
 import { prepare, startRun } from '../src/index.js';
 

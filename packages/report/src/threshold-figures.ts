@@ -10,6 +10,8 @@ export interface ThresholdSection {
   latency: LatencySummary;
   /** Responses per second over the run. */
   rps: number;
+  /** A journey's checks (captures included): the whole run's, or the step's. */
+  checks: { passed: number; failed: number };
 }
 
 /** How a figure's value is written: a latency with a unit (ms), a fraction (0.01 or 1%), or a rate (1k, 500/s). */
@@ -25,6 +27,8 @@ export interface Figure {
   read(section: ThresholdSection, arg: number | undefined): number;
   /** A latency of a run with no responses would read 0 and pass: such a threshold fails instead. */
   needsResponses: boolean;
+  /** Why the figure cannot be read from this section (nothing it is about happened), if so: the threshold fails. */
+  missing?(section: ThresholdSection): string | undefined;
 }
 
 const latency = (pick: (l: LatencySummary) => number): Figure => ({
@@ -59,7 +63,33 @@ export const FIGURES: Record<string, Figure> = {
     read: (s) => (s.requests.total === 0 ? 0 : (s.requests.total - s.requests.ok) / s.requests.total),
   },
   rps: { unit: 'rate', needsResponses: false, read: (s) => s.rps },
+  // k6's `checks` rate: the share of a journey's checks that passed.
+  checks: {
+    unit: 'fraction',
+    needsResponses: false,
+    read: (s) => {
+      const all = s.checks.passed + s.checks.failed;
+      return all === 0 ? 0 : s.checks.passed / all;
+    },
+    missing: (s) => (s.checks.passed + s.checks.failed === 0 ? 'no checks ran' : undefined),
+  },
 };
+
+/** Check tallies added up: over every step of a result, or one step's. */
+export function checkTotals(steps: ReadonlyArray<{ checks?: Array<{ passed: number; failed: number }> }>): {
+  passed: number;
+  failed: number;
+} {
+  let passed = 0;
+  let failed = 0;
+  for (const step of steps) {
+    for (const c of step.checks ?? []) {
+      passed += c.passed;
+      failed += c.failed;
+    }
+  }
+  return { passed, failed };
+}
 
 const UNIT_MS: Record<string, number> = { us: 0.001, µs: 0.001, ms: 1, s: 1000, m: 60_000 };
 

@@ -1,5 +1,5 @@
 import type { Result, ThresholdResult } from '@volley/metrics';
-import { FIGURES, type FigureUnit, parseFigureValue, type ThresholdSection } from './threshold-figures.js';
+import { checkTotals, FIGURES, type FigureUnit, parseFigureValue, type ThresholdSection } from './threshold-figures.js';
 
 /**
  * A parsed threshold: `p99<250ms`, k6's `p(95)<200ms`, `mean<50ms`, `error_rate<0.01`, `rps>1k`, and on one named
@@ -21,7 +21,8 @@ export class ThresholdError extends Error {
   readonly code = 'INVALID_THRESHOLD';
 }
 
-const EXAMPLES = "like p99<250ms, p(95)<200ms, mean<50ms, error_rate<0.01, rps>1k or 'p99{step=login}<300ms'";
+const EXAMPLES =
+  "like p99<250ms, p(95)<200ms, mean<50ms, error_rate<0.01, rps>1k, checks>0.99 or 'p99{step=login}<300ms'";
 const SHAPE =
   /^(?<figure>[a-z_]+|p\(\s*\d+(?:\.\d+)?\s*\)|p\d+(?:\.\d+)?)\s*(?:\{\s*(?<tag>[a-z_]+)\s*=\s*(?:"(?<quoted>[^"]*)"|(?<bare>[^}]*?))\s*\})?\s*(?<op><=|>=|<|>)\s*(?<value>\d+(?:\.\d+)?\s*[a-zµ%/]*)$/i;
 
@@ -77,13 +78,23 @@ function unknownName(t: Threshold, names: readonly string[]): string {
 /** The section a threshold reads: the whole run, or its named request; undefined when the run has no such name. */
 function sectionOf(t: Threshold, result: Result): ThresholdSection | undefined {
   if (t.selector === undefined) {
-    return { requests: result.requests, latency: result.latency, rps: result.throughput.achieved };
+    return {
+      requests: result.requests,
+      latency: result.latency,
+      rps: result.throughput.achieved,
+      checks: checkTotals(result.endpoints ?? []),
+    };
   }
   const endpoint = (result.endpoints ?? []).find((e) => e.name === t.selector?.step);
   if (endpoint === undefined) return undefined;
   const seconds = result.durationMs / 1000;
   const responses = endpoint.requests.total - endpoint.requests.errors;
-  return { requests: endpoint.requests, latency: endpoint.latency, rps: seconds > 0 ? responses / seconds : 0 };
+  return {
+    requests: endpoint.requests,
+    latency: endpoint.latency,
+    rps: seconds > 0 ? responses / seconds : 0,
+    checks: checkTotals([endpoint]),
+  };
 }
 
 /** The figure a threshold is about (ms for latencies), from the merged result; NaN when its name is not in it. */
@@ -109,12 +120,13 @@ export function evaluateThresholds(thresholds: readonly Threshold[], result: Res
       return { expr: t.expr, actual: 0, pass: false, reason: unknownName(t, names) };
     }
     const actual = figure.read(section, t.metric.p);
-    const noData = figure.needsResponses && section.latency.count === 0;
+    const reason =
+      figure.needsResponses && section.latency.count === 0 ? 'no responses to measure' : figure.missing?.(section);
     return {
       expr: t.expr,
       actual: Math.round(actual * 1e6) / 1e6,
-      pass: !noData && holds(actual, t.op, t.value),
-      ...(noData ? { reason: 'no responses to measure' } : {}),
+      pass: reason === undefined && holds(actual, t.op, t.value),
+      ...(reason !== undefined ? { reason } : {}),
     };
   });
 }

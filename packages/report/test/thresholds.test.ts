@@ -147,3 +147,43 @@ describe('thresholds', () => {
     );
   });
 });
+
+describe('checks thresholds', () => {
+  const withChecks = (): Result => {
+    const r = result();
+    const latency = r.latency;
+    const requests = r.requests;
+    r.endpoints = [
+      { name: 'login', weight: 0, requests, latency, checks: [{ name: 'status', passed: 999, failed: 1 }] },
+      {
+        name: 'me',
+        weight: 0,
+        requests,
+        latency,
+        checks: [
+          { name: 'status', passed: 1000, failed: 0 },
+          { name: 'body_contains', passed: 950, failed: 50 },
+        ],
+      },
+      { name: 'logout', weight: 0, requests, latency },
+    ];
+    return r;
+  };
+
+  it('reads the share of checks passed, over the run or one step', () => {
+    const [all, login, me] = evaluateThresholds(
+      ['checks>0.99', 'checks{step=login}>0.999', 'checks{step=me}>=95%'].map(parseThreshold),
+      withChecks(),
+    );
+    // (999 + 1000 + 950) / 3000
+    assert.deepEqual([all?.actual, all?.pass], [0.983, false]);
+    assert.deepEqual([login?.actual, login?.pass], [0.999, false]);
+    assert.deepEqual([me?.actual, me?.pass], [0.975, true]);
+  });
+
+  it('fails with a reason when the step ran no checks, rather than passing on nothing', () => {
+    const [none] = evaluateThresholds([parseThreshold('checks{step=logout}>0.5')], withChecks());
+    assert.equal(none?.pass, false);
+    assert.equal(none?.reason, 'no checks ran');
+  });
+});

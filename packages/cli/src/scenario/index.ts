@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import type { Endpoint, Flow, PlanFragment } from '@volley/plan';
+import { parseThreshold, ThresholdError } from '@volley/report';
 import { MiB, readBounded } from '../bounded-read.js';
 import { UsageError } from '../errors.js';
 import { readScenarioSchema } from '../scenario-schema.js';
@@ -136,7 +137,7 @@ export async function loadScenario(
     },
     requests,
     flow,
-    thresholds: scenario.thresholds ?? [],
+    thresholds: checkedThresholds(scenario.thresholds ?? [], locate),
     loadEntry,
     locate,
   };
@@ -264,4 +265,17 @@ async function validator(): Promise<Validate> {
   const schema = JSON.parse(await readScenarioSchema()) as object;
   compiled = new Ajv({ allErrors: true, strict: false }).compile(schema) as Validate;
   return compiled;
+}
+
+/** Each threshold parsed where it is written, so a mistake is reported at its line (as --threshold's would be). */
+function checkedThresholds(thresholds: string[], locate: Locator): string[] {
+  thresholds.forEach((text, i) => {
+    try {
+      parseThreshold(text);
+    } catch (err) {
+      if (err instanceof ThresholdError) throw locate.error(['thresholds', i], err.message);
+      throw err;
+    }
+  });
+  return thresholds;
 }

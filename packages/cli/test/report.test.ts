@@ -235,6 +235,6 @@ describe('--threshold on run and from a scenario file', () => {
     await writeFile(scenario, `url: ${target.url}\nrequests:\n  - name: home\nthresholds:\n  - p99 is small\n`);
     const bad = await volley('run', '--scenario', scenario);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr.trim(), /s\.yaml:5:5: thresholds\[0\]: must be a threshold like p99<250ms/);
+    assert.match(bad.stderr.trim(), /s\.yaml:5:5: thresholds\[0\]: not a threshold: "p99 is small" \(like p99<250ms/);
   });
 });

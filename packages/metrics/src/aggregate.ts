@@ -1,3 +1,4 @@
+import { type GeneratorHealth, HealthTally } from './health.js';
 import { createTotalHistogram, type Histogram } from './histogram.js';
 import { addCounts, type CheckCount, countMap, type IntervalData, sumCounts } from './interval.js';
 import { IntervalMerger, IntervalRejectedError, type MergeNotice } from './interval-merger.js';
@@ -40,6 +41,7 @@ interface AgentTotals {
   requests: number;
   errors: number;
   lost: boolean;
+  health: HealthTally;
 }
 
 /** Merged figures of a whole run, ready for the result document. */
@@ -102,7 +104,8 @@ export class RunAggregate {
   /** Registers an agent taking part in the run; every agent joins before the first interval is added. */
   join(info: AgentInfo): void {
     if (this.agents.has(info.id)) return;
-    this.agents.set(info.id, { info, histogram: createTotalHistogram(), requests: 0, errors: 0, lost: false });
+    const totals = { info, histogram: createTotalHistogram(), requests: 0, errors: 0, lost: false };
+    this.agents.set(info.id, { ...totals, health: new HealthTally() });
     this.merger.join(info.id);
   }
 
@@ -130,6 +133,12 @@ export class RunAggregate {
     const errors = sumCounts(interval.byError);
     agent.requests += sumCounts(interval.byStatus) + errors;
     agent.errors += errors;
+    if (interval.health) agent.health.add(interval.health, interval.endMs - interval.startMs);
+  }
+
+  /** Each agent's latest health report, by id, for a live view (the merged stream has no per-agent figures). */
+  latestHealth(): Map<string, GeneratorHealth | undefined> {
+    return new Map([...this.agents].map(([id, a]) => [id, a.health.latest]));
   }
 
   /** Summarises everything received; open intervals are closed with what they hold, and nothing more is added. */
@@ -145,7 +154,15 @@ export class RunAggregate {
       agents: [...this.agents.values()].map((a) => {
         const { count, p50, p90, p99, max, histogram } = summarize(a.histogram);
         const latency = { count, p50, p90, p99, max, histogram };
-        return { ...a.info, requests: a.requests, errors: a.errors, lost: a.lost, latency };
+        const health = a.health.summary();
+        return {
+          ...a.info,
+          requests: a.requests,
+          errors: a.errors,
+          lost: a.lost,
+          latency,
+          ...(health ? { health } : {}),
+        };
       }),
       endpoints: [...this.endpoints].map(([name, e]) => ({
         name,

@@ -1,6 +1,17 @@
 // The one home of measurement: interval recorder, histogram encoding, merging, summaries, the Result type.
 export { type AgentInfo, type Merged, type MergedEndpoint, RunAggregate } from './aggregate.js';
 export {
+  type AgentHealth,
+  type CpuSource,
+  type GeneratorHealth,
+  HealthTally,
+  isSaturated,
+  mergeHealth,
+  SATURATED_CPU,
+  SATURATED_LAG_MS,
+  SATURATED_SHARE,
+} from './health.js';
+export {
   createIntervalHistogram,
   createTotalHistogram,
   decodeHistogram,

@@ -17,6 +17,7 @@
   document.title = view.title;
   const header = el('header', 'head', el('h1', '', view.title));
   if (view.aborted) header.append(el('p', 'banner', 'Run stopped early: figures cover what was measured until then.'));
+  for (const warning of view.warnings ?? []) header.append(el('p', 'banner warning', warning));
   const meta = el('dl', 'meta');
   for (const [k, v] of view.meta) meta.append(el('div', '', el('dt', '', k), el('dd', '', v)));
   header.append(meta);

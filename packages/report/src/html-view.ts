@@ -1,5 +1,6 @@
 import { createTotalHistogram, decodeHistogramBase64, type Histogram, type Result } from '@volley/metrics';
 import { type Distribution, distribution } from './distribution.js';
+import { HEALTH_HEAD, healthNote, healthRows, saturationWarnings } from './health.js';
 import { bytes, count, duration, millis, rate } from './numbers.js';
 import { ERROR_HINTS, errorKindLabel } from './text.js';
 
@@ -39,6 +40,8 @@ export interface Table {
 export interface HtmlView {
   title: string;
   aborted: boolean;
+  /** One-line warnings shown under the title (a saturated agent). */
+  warnings: string[];
   meta: Array<[string, string]>;
   figures: Figure[];
   charts: Chart[];
@@ -55,6 +58,7 @@ export function htmlView(result: Result): HtmlView {
   return {
     title: `Volley: ${target}`,
     aborted: result.aborted,
+    warnings: saturationWarnings(result),
     meta: [
       ['target', target],
       ['model', open ? 'open (a fixed rate of sends)' : 'closed (connections wait for responses)'],
@@ -94,6 +98,7 @@ export function htmlView(result: Result): HtmlView {
         ]),
         note: '',
       },
+      ...healthTable(result),
       ...(result.thresholds.length > 0
         ? [
             {
@@ -114,6 +119,13 @@ export function htmlView(result: Result): HtmlView {
       },
     ],
   };
+}
+
+/** The generator health table, if any agent reported its health. */
+function healthTable(result: Result): Table[] {
+  const rows = healthRows(result);
+  if (rows.length === 0) return [];
+  return [{ id: 'health', title: 'Generator health', head: HEALTH_HEAD, rows, note: healthNote(result) }];
 }
 
 function load(result: Result): string {

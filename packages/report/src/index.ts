@@ -9,6 +9,7 @@ export {
   renderDiff,
   renderDiffJson,
 } from './diff.js';
+export { HEALTH_HEAD, healthNote, healthRows, saturationWarning, saturationWarnings } from './health.js';
 export { renderHgrm } from './hgrm.js';
 export { renderHlog } from './hlog.js';
 export { renderHtml } from './html.js';

@@ -253,7 +253,6 @@ export class Agent {
     const sink = logFirstErrors(this.log, (i: IntervalData) => this.send('interval', intervalToWire(runId, i)));
     return prepare(plan, sink, {
       workers: this.options.workers ?? 1,
-      // The controller warns when this agent was too busy to measure the server: its figures carry the proof.
       health: true,
       onThreadError: (err, thread) =>
         this.log.error({ thread, err: err.message }, 'engine thread failed or fell behind; the others go on'),

@@ -3,7 +3,12 @@ import type { Result } from '@volley/metrics';
 import type { Plan } from '@volley/plan';
 import { nothingSucceeded } from '@volley/report';
 import { type Abortable, untilDone } from './conduct.js';
-import { type MetricsServer, startMetricsServer } from './metrics-server.js';
+import {
+  DEFAULT_METRICS_LINGER,
+  type MetricsServer,
+  parseMetricsLinger,
+  startMetricsServer,
+} from './metrics-server.js';
 import { Progress } from './progress.js';
 import { checkOutputPath, emitResult } from './report-output.js';
 import { stderrLine } from './status-line.js';
@@ -19,6 +24,8 @@ export interface SessionOptions {
   format: Parameters<typeof emitResult>[1];
   output: string | undefined;
   metricsPort: string | undefined;
+  /** How long (ms) the metrics endpoint serves the final values after the run. */
+  metricsLingerMs: number;
   /** Agent events a command shows as lines of their own (the controller's joins); progress shows the rest. */
   describe?: (event: Exclude<ControllerEvent, { type: 'interval' }>) => string | undefined;
 }
@@ -30,6 +37,7 @@ export interface OutputFlagValues {
   format: SessionOptions['format'];
   output?: string | undefined;
   'metrics-port'?: string | undefined;
+  'metrics-linger'?: string | undefined;
 }
 
 /** A session's options from a command's flags; `json` is true when --json prints the result instead. */
@@ -46,6 +54,7 @@ export function sessionOptions(
     format: json ? undefined : flags.format,
     output: flags.output,
     metricsPort: flags['metrics-port'],
+    metricsLingerMs: parseMetricsLinger(flags['metrics-linger'] ?? DEFAULT_METRICS_LINGER),
   };
 }
 
@@ -74,7 +83,7 @@ export async function runSession(
   let close: (() => Promise<void>) | undefined;
   let result: Result;
   try {
-    if (options.metricsPort) metrics = await startMetricsServer(options.metricsPort);
+    if (options.metricsPort) metrics = await startMetricsServer(options.metricsPort, options.plan);
     const sink: SessionSink = {
       onEvent: (event) => {
         metrics?.listener(event);
@@ -95,6 +104,14 @@ export async function runSession(
     const failure = nothingSucceeded(result);
     if (failure !== undefined && options.format !== 'text') stderrLine.line(`volley: ${failure}`);
     process.exitCode = exitCodeFor(result);
+    if (metrics && options.metricsLingerMs > 0) {
+      // The report is out and the run's sockets closed; the final values stay up for one more scrape or so.
+      const closing = close;
+      close = undefined;
+      await closing?.();
+      progress.line(`metrics stay at ${metrics.url} for ${options.metricsLingerMs / 1000}s (Ctrl-C ends it)`);
+      await metrics.linger(options.metricsLingerMs);
+    }
   } finally {
     progress.clear();
     await metrics?.close();

@@ -86,11 +86,12 @@ export class RunAggregate {
   private flow: { iterations: number; started: number; expected: number; histogram: Histogram } | undefined;
 
   /**
-   * `onInterval` hears each merged interval as it closes, in order, for live progress; `onNotice` hears each
+   * `onInterval` hears each merged interval as it closes, in order, for live progress (the MergedInterval only
+   * for the length of the call, see MergedInterval); `onNotice` hears each
    * interval closed without a slow agent and each late report carried into a later interval, for the log.
    */
   constructor(
-    private readonly onInterval?: (interval: IntervalSummary) => void,
+    private readonly onInterval?: (interval: IntervalSummary, merged: MergedInterval) => void,
     onNotice?: (notice: MergeNotice<string>) => void,
   ) {
     this.merger = new IntervalMerger<string>((m) => this.closeInterval(m), { onNotice });
@@ -202,7 +203,7 @@ export class RunAggregate {
     }
     const summary = summarizeMergedInterval(m);
     this.closed.push(summary);
-    this.onInterval?.(summary);
+    this.onInterval?.(summary, m);
   }
 
   private addEndpoint(name: string, e: MergedEndpointInterval): void {

@@ -33,6 +33,7 @@ export {
   type IntervalData,
   sumCounts,
 } from './interval.js';
+export { cumulativeCounts, type EndpointDetail, type IntervalDetail, intervalDetail } from './interval-detail.js';
 export {
   DEFAULT_MAX_OPEN_INTERVALS,
   IntervalMerger,

@@ -47,10 +47,14 @@ function scenarioEvent(): ControllerEvent {
       {
         name: 'a1',
         host: 'h',
+        state: 'ready',
         lost: false,
+        requests: 4,
+        errors: 1,
+        p99Ms: 70,
         health: { lagP99Ms: 12, lagMaxMs: 20, cpu: 0.5, processCpu: 0.6, threads: 1, cpuSource: 'loop' },
       },
-      { name: 'a2', host: 'h', lost: false, health: undefined },
+      { name: 'a2', host: 'h', state: 'joined', lost: false, requests: 2, errors: 0, p99Ms: 1, health: undefined },
     ],
   };
 }

@@ -228,8 +228,9 @@ export class Controller {
         this.intake.interval(link, msg.body);
         return;
       case 'ready':
-        if (msg.body.runId !== this.runId) return;
+        if (msg.body.runId !== this.runId || m.ready) return;
         m.ready = true;
+        this.options.onEvent?.({ type: 'ready', name: link.name });
         break;
       case 'finished':
         if (msg.body.runId !== this.runId || m.finished) return;
@@ -282,12 +283,10 @@ export class Controller {
     this.totals.elapsedMs = Math.max(this.totals.elapsedMs, interval.t * 1000 + interval.durationMs);
     const onEvent = this.options.onEvent;
     if (!onEvent) return;
-    const members = [...this.members.values()].map(({ link, lost }) => ({
-      id: link.id,
-      name: link.name,
-      host: link.host,
-      lost,
+    const members = [...this.members.values()].map(({ link, lost, finished, ready }) => ({
+      ...{ id: link.id, name: link.name, host: link.host },
+      ...{ lost, finished, ready },
     }));
-    onEvent(liveInterval(interval, merged, { ...this.totals }, members, this.aggregate.latestHealth()));
+    onEvent(liveInterval(interval, merged, { ...this.totals }, members, this.aggregate.liveAgents()));
   }
 }

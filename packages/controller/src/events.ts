@@ -3,6 +3,7 @@ import {
   type IntervalDetail,
   type IntervalSummary,
   intervalDetail,
+  type LiveAgentFigures,
   type MergedInterval,
 } from '@volley/metrics';
 
@@ -11,6 +12,8 @@ export type ControllerEvent =
   | { type: 'joined'; name: string; host: string; joined: number; of: number }
   | { type: 'started'; agents: number; spreadMs: number }
   | { type: 'lost'; name: string; reason: string }
+  /** The agent is warmed up with its connections open: it waits for the Start. */
+  | { type: 'ready'; name: string }
   /** One interval merged over every live agent; `total` sums every interval so far. */
   | {
       type: 'interval';
@@ -19,7 +22,7 @@ export type ControllerEvent =
       agents: number;
       /** Counts by status and error kind, and per named request, for live views (metrics, dashboard). */
       detail: IntervalDetail;
-      /** Each agent of the run and its latest health report (absent before its first, or from older agents). */
+      /** Each agent of the run, its figures so far and its latest health report. */
       health: LiveAgent[];
     };
 
@@ -27,9 +30,18 @@ export type ControllerEvent =
 export interface LiveAgent {
   name: string;
   host: string;
+  state: AgentState;
   lost: boolean;
+  /** Requests and errors so far, and the agent's own p99 over the run so far (ms). */
+  requests: number;
+  errors: number;
+  p99Ms: number;
+  /** Its latest health report; absent before its first, or from an agent that does not measure it. */
   health: GeneratorHealth | undefined;
 }
+
+/** Where an agent is in the run. */
+export type AgentState = 'joined' | 'ready' | 'finished' | 'lost';
 
 /** Who took part in the run, as the controller knows its members. */
 interface MemberView {
@@ -37,7 +49,12 @@ interface MemberView {
   name: string;
   host: string;
   lost: boolean;
+  finished: boolean;
+  ready: boolean;
 }
+
+const stateOf = (m: MemberView): AgentState =>
+  m.lost ? 'lost' : m.finished ? 'finished' : m.ready ? 'ready' : 'joined';
 
 /** The event for one merged interval: its detail copied out while the merger still holds it. */
 export function liveInterval(
@@ -45,13 +62,23 @@ export function liveInterval(
   merged: MergedInterval,
   total: { requests: number; errors: number; elapsedMs: number },
   members: readonly MemberView[],
-  latest: ReadonlyMap<string, GeneratorHealth | undefined>,
+  figures: ReadonlyMap<string, LiveAgentFigures>,
 ): ControllerEvent {
   let agents = 0;
   const health: LiveAgent[] = [];
   for (const m of members) {
     if (!m.lost) agents++;
-    health.push({ name: m.name, host: m.host, lost: m.lost, health: latest.get(m.id) });
+    const f = figures.get(m.id);
+    health.push({
+      name: m.name,
+      host: m.host,
+      state: stateOf(m),
+      lost: m.lost,
+      requests: f?.requests ?? 0,
+      errors: f?.errors ?? 0,
+      p99Ms: f?.p99Ms ?? 0,
+      health: f?.health,
+    });
   }
   return { type: 'interval', interval, total, agents, detail: intervalDetail(merged), health };
 }

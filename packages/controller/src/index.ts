@@ -8,4 +8,4 @@ export {
   DEFAULT_READY_TIMEOUT_MS,
   DEFAULT_START_DELAY_MS,
 } from './controller.js';
-export type { ControllerEvent, LiveAgent } from './events.js';
+export type { AgentState, ControllerEvent, LiveAgent } from './events.js';

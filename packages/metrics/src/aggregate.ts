@@ -44,6 +44,14 @@ interface AgentTotals {
   health: HealthTally;
 }
 
+/** One agent's figures so far, for a live view. */
+export interface LiveAgentFigures {
+  requests: number;
+  errors: number;
+  p99Ms: number;
+  health: GeneratorHealth | undefined;
+}
+
 /** Merged figures of a whole run, ready for the result document. */
 export interface Merged {
   requests: RequestCounts;
@@ -137,9 +145,22 @@ export class RunAggregate {
     if (interval.health) agent.health.add(interval.health, interval.endMs - interval.startMs);
   }
 
-  /** Each agent's latest health report, by id, for a live view (the merged stream has no per-agent figures). */
-  latestHealth(): Map<string, GeneratorHealth | undefined> {
-    return new Map([...this.agents].map(([id, a]) => [id, a.health.latest]));
+  /**
+   * Each agent's figures so far, by id, for a live view (the merged stream has no per-agent figures): requests,
+   * errors, its p99 over the run so far (ms) and its latest health report. One percentile walk per agent.
+   */
+  liveAgents(): Map<string, LiveAgentFigures> {
+    return new Map(
+      [...this.agents].map(([id, a]) => [
+        id,
+        {
+          requests: a.requests,
+          errors: a.errors,
+          p99Ms: a.histogram.totalCount > 0 ? a.histogram.getValueAtPercentile(99) / 1000 : 0,
+          health: a.health.latest,
+        },
+      ]),
+    );
   }
 
   /** Summarises everything received; open intervals are closed with what they hold, and nothing more is added. */

@@ -1,5 +1,11 @@
 // The one home of measurement: interval recorder, histogram encoding, merging, summaries, the Result type.
-export { type AgentInfo, type Merged, type MergedEndpoint, RunAggregate } from './aggregate.js';
+export {
+  type AgentInfo,
+  type LiveAgentFigures,
+  type Merged,
+  type MergedEndpoint,
+  RunAggregate,
+} from './aggregate.js';
 export {
   type AgentHealth,
   type CpuSource,

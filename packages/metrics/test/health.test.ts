@@ -76,7 +76,8 @@ describe('generator health', () => {
       agg.add('b', interval(seq, busy));
       agg.add('old', interval(seq, undefined));
     }
-    assert.deepEqual(agg.latestHealth().get('b'), busy);
+    assert.deepEqual(agg.liveAgents().get('b')?.health, busy);
+    assert.equal(agg.liveAgents().get('b')?.requests, 3);
     const [a, b, old] = agg.merge().agents;
     assert.equal(a?.health?.saturated, false);
     assert.equal(b?.health?.saturated, true);

@@ -3,12 +3,8 @@ import type { Result } from '@volley/metrics';
 import type { Plan } from '@volley/plan';
 import { nothingSucceeded } from '@volley/report';
 import { type Abortable, untilDone } from './conduct.js';
-import {
-  DEFAULT_METRICS_LINGER,
-  type MetricsServer,
-  parseMetricsLinger,
-  startMetricsServer,
-} from './metrics-server.js';
+import { startLiveOutputs } from './live-outputs.js';
+import { DEFAULT_METRICS_LINGER, parseMetricsLinger } from './metrics-server.js';
 import { Progress } from './progress.js';
 import { checkOutputPath, emitResult } from './report-output.js';
 import { stderrLine } from './status-line.js';
@@ -26,6 +22,11 @@ export interface SessionOptions {
   metricsPort: string | undefined;
   /** How long (ms) the metrics endpoint serves the final values after the run. */
   metricsLingerMs: number;
+  /** `--dashboard [HOST:]PORT`: the live page; its token beyond loopback (a fresh one if undefined). */
+  dashboard?: string | undefined;
+  dashboardToken?: string | undefined;
+  /** Agents the run waits for, for the dashboard's count of those still awaited. */
+  agents?: number;
   /** Agent events a command shows as lines of their own (the controller's joins); progress shows the rest. */
   describe?: (event: Exclude<ControllerEvent, { type: 'interval' }>) => string | undefined;
 }
@@ -38,6 +39,9 @@ export interface OutputFlagValues {
   output?: string | undefined;
   'metrics-port'?: string | undefined;
   'metrics-linger'?: string | undefined;
+  dashboard?: string | undefined;
+  token?: string | undefined;
+  agents?: number | undefined;
 }
 
 /** A session's options from a command's flags; `json` is true when --json prints the result instead. */
@@ -55,6 +59,9 @@ export function sessionOptions(
     output: flags.output,
     metricsPort: flags['metrics-port'],
     metricsLingerMs: parseMetricsLinger(flags['metrics-linger'] ?? DEFAULT_METRICS_LINGER),
+    dashboard: flags.dashboard,
+    dashboardToken: flags.token,
+    agents: flags.agents ?? 1,
   };
 }
 
@@ -79,14 +86,18 @@ export async function runSession(
   const thresholds = parseThresholds(options.thresholds, names);
   await checkOutputPath(options.output);
   const progress = new Progress(stderrLine, options.plan, options.quiet);
-  let metrics: MetricsServer | undefined;
   let close: (() => Promise<void>) | undefined;
   let result: Result;
+  const live = await startLiveOutputs({
+    ...options,
+    thresholds,
+    expectedAgents: options.agents ?? 1,
+    say: (line) => progress.line(line),
+  });
   try {
-    if (options.metricsPort) metrics = await startMetricsServer(options.metricsPort, options.plan);
     const sink: SessionSink = {
       onEvent: (event) => {
-        metrics?.listener(event);
+        live.listener(event);
         const line = event.type === 'interval' ? undefined : options.describe?.(event);
         if (line !== undefined) progress.line(line);
         else progress.listener(event);
@@ -96,6 +107,7 @@ export async function runSession(
     progress.begin();
     const run = await start(sink);
     close = run.close;
+    live.stopWith((reason) => run.abort(reason));
     result = await untilDone(run);
     progress.clear();
     applyThresholds(result, thresholds);
@@ -104,17 +116,13 @@ export async function runSession(
     const failure = nothingSucceeded(result);
     if (failure !== undefined && options.format !== 'text') stderrLine.line(`volley: ${failure}`);
     process.exitCode = exitCodeFor(result);
-    if (metrics && options.metricsLingerMs > 0) {
-      // The report is out and the run's sockets closed; the final values stay up for one more scrape or so.
-      const closing = close;
-      close = undefined;
-      await closing?.();
-      progress.line(`metrics stay at ${metrics.url} for ${options.metricsLingerMs / 1000}s (Ctrl-C ends it)`);
-      await metrics.linger(options.metricsLingerMs);
-    }
+    const closing = close;
+    close = undefined;
+    await live.afterReport(result, async () => closing?.());
+    await closing?.();
   } finally {
     progress.clear();
-    await metrics?.close();
+    await live.close();
     await close?.();
   }
   return result;

@@ -12,7 +12,8 @@ export {
 export { HEALTH_HEAD, healthNote, healthRows, saturationWarning, saturationWarnings } from './health.js';
 export { renderHgrm } from './hgrm.js';
 export { renderHlog } from './hlog.js';
-export { renderHtml } from './html.js';
+export { type DashboardConfig, renderDashboardPage, renderHtml } from './html.js';
+export { type HtmlView, htmlView } from './html-view.js';
 export { renderJson } from './json.js';
 export { bytes, count, duration, millis, rate } from './numbers.js';
 export {

@@ -137,11 +137,24 @@ export class RunAggregate {
   add(agentId: string, interval: IntervalData): void {
     const agent = this.agents.get(agentId);
     if (!agent) throw new IntervalRejectedError('unknown-member', agentId, interval.seq, 'not a member');
-    // The agent's own histogram is filled in the merger's single pass over the bytes.
-    this.merger.add(agentId, interval, [agent.histogram]);
-    const errors = sumCounts(interval.byError);
-    agent.requests += sumCounts(interval.byStatus) + errors;
+    let errors = sumCounts(interval.byError);
+    let requests = sumCounts(interval.byStatus) + errors;
+    // A NaN or negative count is refused by the merger below; it must not reach the sums even for a moment.
+    if (!(Number.isFinite(requests) && requests >= 0 && Number.isFinite(errors) && errors >= 0)) {
+      requests = 0;
+      errors = 0;
+    }
+    // Counted before the merge, which may emit intervals whose listeners read them live; taken back if refused.
+    agent.requests += requests;
     agent.errors += errors;
+    try {
+      // The agent's own histogram is filled in the merger's single pass over the bytes.
+      this.merger.add(agentId, interval, [agent.histogram]);
+    } catch (err) {
+      agent.requests -= requests;
+      agent.errors -= errors;
+      throw err;
+    }
     if (interval.health) agent.health.add(interval.health, interval.endMs - interval.startMs);
   }
 

@@ -124,7 +124,10 @@
     t.body.textContent = '';
     for (const row of rows) {
       const tr = el('tr', '');
-      for (const cell of row.cells) tr.append(el('td', row.className ?? '', cell));
+      // The class (pass or fail) marks the verdict, the last cell.
+      row.cells.forEach((cell, i) => {
+        tr.append(el('td', i === row.cells.length - 1 ? (row.className ?? '') : '', cell));
+      });
       if (row.key) tr.dataset.row = row.key;
       t.body.append(tr);
     }

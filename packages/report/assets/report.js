@@ -23,6 +23,11 @@
     if (view.aborted)
       header.append(el('p', 'banner', 'Run stopped early: figures cover what was measured until then.'));
     for (const warning of view.warnings ?? []) header.append(el('p', 'banner warning', warning));
+    if (view.verdict) {
+      const verdict = el('p', `banner verdict ${view.verdict.pass ? 'pass' : 'fail'}`, view.verdict.text);
+      verdict.dataset.verdict = view.verdict.pass ? 'pass' : 'fail';
+      header.append(verdict);
+    }
     const meta = el('dl', 'meta');
     for (const [k, v] of view.meta) meta.append(el('div', '', el('dt', '', k), el('dd', '', v)));
     header.append(meta);
@@ -40,17 +45,20 @@
     const charts = el('section', 'charts');
     root.append(charts);
     const plots = [];
-    for (const chart of view.charts) {
+    /** A chart's figure, drawn later by draw() (uPlot needs the box laid out to know its width). */
+    function chartFigure(chart) {
       const box = el('div', 'chart');
       const section = el('figure', '', el('figcaption', '', chart.title), box);
       if (chart.note) section.append(el('p', 'note', chart.note));
       section.dataset.chart = chart.id;
-      charts.append(section);
       if (chart.data[0].length > 0) plots.push({ chart, box });
+      return section;
     }
+    for (const chart of view.charts) charts.append(chartFigure(chart));
 
-    for (const table of view.tables) {
-      const section = el('section', 'table', el('h2', '', table.title));
+    function tableSection(table, heading = true) {
+      const section = el('section', 'table');
+      if (heading) section.append(el('h2', '', table.title));
       section.dataset.table = table.id;
       if (table.rows.length === 0) {
         section.append(el('p', 'note', 'None.'));
@@ -58,14 +66,22 @@
         const head = el('tr', '');
         for (const h of table.head) head.append(el('th', '', h));
         const body = el('tbody', '');
-        for (const row of table.rows) {
-          const tr = el('tr', '');
+        table.rows.forEach((row, i) => {
+          const tr = el('tr', table.rowClasses?.[i] ?? '');
           for (const cell of row) tr.append(el('td', '', cell));
           body.append(tr);
-        }
+        });
         section.append(el('div', 'scroll', el('table', '', el('thead', '', head), body)));
       }
       if (table.note) section.append(el('p', 'note', table.note));
+      return section;
+    }
+    for (const table of view.tables) root.append(tableSection(table));
+
+    for (const request of view.requests ?? []) {
+      const section = el('section', 'request', el('h2', '', `Request ${request.name}`));
+      section.dataset.request = request.name;
+      section.append(tableSection(request.table, false), chartFigure(request.chart));
       root.append(section);
     }
 
@@ -77,11 +93,15 @@
 
     function options(chart, width) {
       const log = chart.x === 'percentile';
+      const yLog = chart.yLog === true;
       const ms = (v) => (v == null ? '–' : `${v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)}`);
       return {
         width,
         height: 260,
-        scales: log ? { x: { time: false, distr: 3, log: 10 } } : { x: { time: false } },
+        scales: {
+          x: log ? { time: false, distr: 3, log: 10 } : { time: false },
+          ...(yLog ? { y: { distr: 3, log: 10 } } : {}),
+        },
         axes: [
           log
             ? {
@@ -113,11 +133,17 @@
       };
     }
 
+    /** A log scale has no 0: a value of 0 (an interval without responses) becomes a gap. */
+    function chartData(chart) {
+      if (!chart.yLog) return chart.data;
+      return chart.data.map((column, i) => (i === 0 ? column : column.map((v) => (v > 0 ? v : null))));
+    }
+
     function draw() {
       for (const p of plots) {
         const width = Math.max(300, p.box.clientWidth);
         if (p.plot) p.plot.setSize({ width, height: 260 });
-        else p.plot = new uPlot(options(p.chart, width), p.chart.data, p.box);
+        else p.plot = new uPlot(options(p.chart, width), chartData(p.chart), p.box);
       }
     }
     draw();

@@ -197,7 +197,7 @@ function perIteration(plan: Record<string, unknown>, target: number): string {
 }
 
 /** A threshold's actual figure in its own unit. */
-function formatActual(expr: string, actual: number): string {
+export function formatActual(expr: string, actual: number): string {
   if (/^error_rate/i.test(expr)) return String(actual);
   if (/^rps/i.test(expr)) return `${rate(actual)} req/s`;
   return `${millis(actual)} ms`;

@@ -17,7 +17,10 @@ export interface LivePoint {
   t: number;
   rps: number;
   errorsPerSecond: number;
+  /** Open model: sends that went out late, per second. */
   late: number;
+  /** Open model: sends due that never went out, per second. */
+  dropped: number;
   p50: number;
   p90: number;
   p99: number;
@@ -35,6 +38,8 @@ export interface LiveMessage {
   expectedAgents: number;
   asked: number | null;
   figures: Array<{ id: string; label: string; value: string }>;
+  /** Column heads of the agent and request tables (the rows below follow them). */
+  heads: { agents: string[]; endpoints: string[] };
   agents: Array<{ name: string; host: string; state: string; values: string[] }>;
   endpoints: string[][];
   thresholds: Array<{ expr: string; actual: string; pass: boolean }>;
@@ -44,7 +49,7 @@ export interface LiveMessage {
 /** Column heads of the live agent table; `values` of each agent row follow them after name, host and state. */
 export const AGENT_HEAD = ['name', 'host', 'state', 'requests', 'req/s', 'p99 (ms)', 'loop lag p99', 'cpu'];
 /** Column heads of the live table of named requests. */
-export const ENDPOINT_HEAD = ['name', 'requests', 'errors', '>= 400', 'p50 (ms)', 'p99 (ms)', 'max (ms)'];
+export const ENDPOINT_HEAD = ['name', 'requests', 'errors', '≥ 400', 'checks', 'p50 (ms)', 'p99 (ms)', 'max (ms)'];
 
 interface AgentRow {
   name: string;
@@ -58,6 +63,8 @@ interface EndpointTotals {
   histogram: Histogram;
   byStatus: Record<string, number>;
   byError: Record<string, number>;
+  checksPassed: number;
+  checksFailed: number;
 }
 
 /**
@@ -73,6 +80,7 @@ export class DashboardState {
   private readonly agents = new Map<string, AgentRow>();
   private readonly points: LivePoint[] = [];
   private late = 0;
+  private dropped = 0;
   private elapsedMs = 0;
   private status: LiveMessage['status'] = 'waiting';
   private readonly asked: number | null;
@@ -127,6 +135,7 @@ export class DashboardState {
       expectedAgents: this.expectedAgents,
       asked: this.asked,
       figures: this.figures(),
+      heads: { agents: AGENT_HEAD, endpoints: ENDPOINT_HEAD },
       agents: [...this.agents.values()].map((a) => ({
         name: a.name,
         host: a.host,
@@ -146,7 +155,9 @@ export class DashboardState {
         const errors = sumCounts(e.byError);
         const failed = Object.entries(e.byStatus).reduce((n, [st, k]) => (Number(st) >= 400 ? n + k : n), 0);
         const requests = sumCounts(e.byStatus) + errors;
-        return [name, count(requests), count(errors), count(failed), ...[s.p50, s.p99, s.max].map(millis)];
+        const checks = e.checksPassed + e.checksFailed;
+        const passed = checks > 0 ? `${((100 * e.checksPassed) / checks).toFixed(1)}% passed` : '-';
+        return [name, count(requests), count(errors), count(failed), passed, ...[s.p50, s.p99, s.max].map(millis)];
       }),
       thresholds: this.judge(),
       points: this.points.slice(since),
@@ -174,13 +185,17 @@ export class DashboardState {
     for (const e of detail.endpoints) {
       let mine = this.endpoints.get(e.name);
       if (!mine) {
-        mine = { histogram: createTotalHistogram(), byStatus: countMap(), byError: countMap() };
+        const counts = { byStatus: countMap(), byError: countMap(), checksPassed: 0, checksFailed: 0 };
+        mine = { histogram: createTotalHistogram(), ...counts };
         this.endpoints.set(e.name, mine);
       }
       addHistogram(mine.histogram, e.histogram);
       addCounts(mine.byStatus, e.byStatus);
       addCounts(mine.byError, e.byError);
+      mine.checksPassed += e.checksPassed;
+      mine.checksFailed += e.checksFailed;
     }
+    this.dropped += detail.dropped;
     for (const live of event.health) {
       const row = this.agents.get(live.name) ?? { name: live.name, host: live.host, state: '', live, rps: 0 };
       row.rps = Math.max(0, live.requests - (row.live?.requests ?? 0)) / seconds;
@@ -196,8 +211,9 @@ export class DashboardState {
     const errors = sumCounts(detail.byError);
     if (errors > 0) byClass.none = errors / seconds;
     const { t, rps, p50, p90, p99, max } = interval;
-    const late = interval.late ?? 0;
-    this.points.push({ t, rps, errorsPerSecond: errors / seconds, late, p50, p90, p99, max, byClass });
+    const late = (interval.late ?? 0) / seconds;
+    const dropped = detail.dropped / seconds;
+    this.points.push({ t, rps, errorsPerSecond: errors / seconds, late, dropped, p50, p90, p99, max, byClass });
   }
 
   /** The run's figures so far, as the final report's cards show them. */
@@ -212,7 +228,12 @@ export class DashboardState {
       { id: 'failed', label: 'status ≥ 400', value: count(total - errors - this.ok()) },
       { id: 'throughput', label: 'req/s achieved', value: rate(achieved) },
       ...(this.asked === null ? [] : [{ id: 'asked', label: 'req/s asked', value: rate(this.asked) }]),
-      ...(this.plan.model === 'open' ? [{ id: 'late', label: 'sent late', value: count(this.late) }] : []),
+      ...(this.plan.model === 'open'
+        ? [
+            { id: 'late', label: 'sent late', value: count(this.late) },
+            { id: 'dropped', label: 'never sent', value: count(this.dropped) },
+          ]
+        : []),
       { id: 'p50', label: 'p50', value: `${millis(s.p50)} ms` },
       { id: 'p99', label: 'p99', value: `${millis(s.p99)} ms` },
       { id: 'max', label: 'max', value: `${millis(s.max)} ms` },

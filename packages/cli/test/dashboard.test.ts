@@ -6,7 +6,7 @@ import { createIntervalHistogram, encodeHistogramBase64 } from '@volley/metrics'
 import { resolvePlan } from '@volley/plan';
 import { parseThreshold } from '@volley/report';
 import { type Dashboard, startDashboard } from '../src/dashboard-server.js';
-import type { LiveMessage } from '../src/dashboard-state.js';
+import { DashboardState, type LiveMessage } from '../src/dashboard-state.js';
 import { freePort } from './bin.js';
 
 /** One HTTP request with the headers given (fetch cannot set Host); the status and body. */
@@ -62,7 +62,7 @@ function interval(t: number, latencyUs: number): ControllerEvent {
     interval: { ...summary, histogram: encodeHistogramBase64(h) },
     total: { requests: 10 * (t + 1), errors: 0, elapsedMs: 1000 * (t + 1) },
     agents: 1,
-    detail: { byStatus: { '200': 8, '503': 2 }, byError: {}, endpoints: [] },
+    detail: { byStatus: { '200': 8, '503': 2 }, byError: {}, dropped: 0, endpoints: [] },
     health: [
       {
         name: 'a1',
@@ -153,5 +153,34 @@ describe('the dashboard server', () => {
     } finally {
       await d.close();
     }
+  });
+});
+
+describe('the dashboard state', () => {
+  it('counts each step’s checks and the sends that never went out', () => {
+    const state = new DashboardState(resolvePlan({ url: 'http://h/', rate: 10 }), [], 1, 'a flow');
+    const base = interval(0, 1000);
+    assert.equal(base.type, 'interval');
+    if (base.type !== 'interval') return;
+    const h = base.interval.histogram;
+    const step = (name: string, passed: number, failed: number) => ({
+      ...{ name, histogram: h, byStatus: { '200': 5 }, byError: {} },
+      ...{ checksPassed: passed, checksFailed: failed },
+    });
+    state.listener({
+      ...base,
+      detail: { ...base.detail, dropped: 3, endpoints: [step('login', 8, 2), step('home', 0, 0)] },
+    });
+    const msg = state.message(0, true);
+    assert.deepEqual(
+      msg.endpoints.map((row) => row.slice(0, 5)),
+      [
+        ['login', '5', '0', '0', '80.0% passed'],
+        ['home', '5', '0', '0', '-'],
+      ],
+    );
+    assert.equal(msg.figures.find((f) => f.id === 'dropped')?.value, '3');
+    assert.equal(msg.points[0]?.dropped, 3);
+    assert.deepEqual(msg.heads.endpoints.slice(0, 5), ['name', 'requests', 'errors', '≥ 400', 'checks']);
   });
 });

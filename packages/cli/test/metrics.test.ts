@@ -17,6 +17,8 @@ function sample(page: string, series: string): number | undefined {
 
 const scrape = (url: string) => fetch(url).then(async (res) => ({ status: res.status, page: await res.text() }));
 
+const noChecks = { checksPassed: 0, checksFailed: 0 };
+
 /** An interval event of a scenario run with two named requests, 5xx and an error among them. */
 function scenarioEvent(): ControllerEvent {
   const histogram = (values: number[]) => {
@@ -33,13 +35,15 @@ function scenarioEvent(): ControllerEvent {
     detail: {
       byStatus: { '200': 3, '503': 2 },
       byError: { ECONNRESET: 1 },
+      dropped: 0,
       endpoints: [
-        { name: 'home', histogram: histogram([50, 300, 2000]), byStatus: { '200': 3 }, byError: {} },
+        { name: 'home', histogram: histogram([50, 300, 2000]), byStatus: { '200': 3 }, byError: {}, ...noChecks },
         {
           name: 'search',
           histogram: histogram([70_000, 700]),
           byStatus: { '503': 2 },
           byError: { ECONNRESET: 1 },
+          ...noChecks,
         },
       ],
     },

@@ -8,6 +8,9 @@ export interface EndpointDetail {
   histogram: string;
   byStatus: Record<string, number>;
   byError: Record<string, number>;
+  /** Flows: the step's checks passed and failed in this interval, summed over its checks. */
+  checksPassed: number;
+  checksFailed: number;
 }
 
 /**
@@ -17,6 +20,8 @@ export interface EndpointDetail {
 export interface IntervalDetail {
   byStatus: Record<string, number>;
   byError: Record<string, number>;
+  /** Open model: sends due in this interval that never went out (every connection busy). */
+  dropped: number;
   /** Scenario and flow runs: per named request or step, in the order first reported; empty otherwise. */
   endpoints: EndpointDetail[];
 }
@@ -26,12 +31,17 @@ export function intervalDetail(m: MergedInterval): IntervalDetail {
   return {
     byStatus: { ...m.byStatus },
     byError: { ...m.byError },
-    endpoints: [...m.endpoints].map(([name, e]) => ({
-      name,
-      histogram: encodeHistogramBase64(e.histogram),
-      byStatus: { ...e.byStatus },
-      byError: { ...e.byError },
-    })),
+    dropped: m.dropped,
+    endpoints: [...m.endpoints].map(([name, e]) => {
+      let checksPassed = 0;
+      let checksFailed = 0;
+      for (const c of e.checks.values()) {
+        checksPassed += c.passed;
+        checksFailed += c.failed;
+      }
+      const histogram = encodeHistogramBase64(e.histogram);
+      return { name, histogram, byStatus: { ...e.byStatus }, byError: { ...e.byError }, checksPassed, checksFailed };
+    }),
   };
 }
 

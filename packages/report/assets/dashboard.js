@@ -63,8 +63,8 @@
     {
       id: 'live-throughput',
       title: 'Throughput (per second)',
-      series: ['achieved', 'asked', 'errors', 'sent late'],
-      point: (p, asked) => [p.rps, asked, p.errorsPerSecond, p.late],
+      series: ['achieved', 'asked', 'errors', 'sent late', 'never sent'],
+      point: (p, asked) => [p.rps, asked, p.errorsPerSecond, p.late, p.dropped ?? 0],
       log: false,
     },
     {
@@ -152,11 +152,12 @@
     }
     const waiting = Math.max(0, msg.expectedAgents - joined);
     const agentRows = msg.agents.map((a) => ({ key: a.name, cells: [a.name, a.host, a.state, ...a.values] }));
-    for (let i = 0; i < waiting; i++) agentRows.push({ cells: ['(waiting)', '', 'waiting', '', '', '', '', ''] });
-    fill('agents', ['name', 'host', 'state', 'requests', 'req/s', 'p99 (ms)', 'loop lag p99', 'cpu'], agentRows);
+    const blank = msg.heads.agents.slice(3).map(() => '');
+    for (let i = 0; i < waiting; i++) agentRows.push({ cells: ['(waiting)', '', 'waiting', ...blank] });
+    fill('agents', msg.heads.agents, agentRows);
     fill(
       'endpoints',
-      ['name', 'requests', 'errors', '≥ 400', 'p50 (ms)', 'p99 (ms)', 'max (ms)'],
+      msg.heads.endpoints,
       msg.endpoints.map((cells) => ({ key: cells[0], cells })),
     );
     fill(

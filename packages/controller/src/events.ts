@@ -20,8 +20,12 @@ export type ControllerEvent =
       interval: IntervalSummary;
       total: { requests: number; errors: number; elapsedMs: number };
       agents: number;
-      /** Counts by status and error kind, and per named request, for live views (metrics, dashboard). */
-      detail: IntervalDetail;
+      /**
+       * Counts by status and error kind, and per named request, for live views (metrics, dashboard). Copied out
+       * of the merger on first read, so a listener that never reads it (progress) costs nothing: read it during
+       * the event, not after (the merger's histograms are released when the event returns).
+       */
+      readonly detail: IntervalDetail;
       /** Each agent of the run, its figures so far and its latest health report. */
       health: LiveAgent[];
     };
@@ -56,7 +60,7 @@ interface MemberView {
 const stateOf = (m: MemberView): AgentState =>
   m.lost ? 'lost' : m.finished ? 'finished' : m.ready ? 'ready' : 'joined';
 
-/** The event for one merged interval: its detail copied out while the merger still holds it. */
+/** The event for one merged interval; its detail is copied out of `merged` when first read. */
 export function liveInterval(
   interval: IntervalSummary,
   merged: MergedInterval,
@@ -80,5 +84,16 @@ export function liveInterval(
       health: f?.health,
     });
   }
-  return { type: 'interval', interval, total, agents, detail: intervalDetail(merged), health };
+  let detail: IntervalDetail | undefined;
+  return {
+    type: 'interval',
+    interval,
+    total,
+    agents,
+    get detail(): IntervalDetail {
+      detail ??= intervalDetail(merged);
+      return detail;
+    },
+    health,
+  };
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import type { ControllerEvent } from '@volley/controller';
 import { createIntervalHistogram, encodeHistogramBase64 } from '@volley/metrics';
@@ -7,7 +8,7 @@ import { resolvePlan } from '@volley/plan';
 import { parseThreshold } from '@volley/report';
 import { type Dashboard, startDashboard } from '../src/dashboard-server.js';
 import { DashboardState, type LiveMessage } from '../src/dashboard-state.js';
-import { freePort } from './bin.js';
+import { freePort, volley } from './bin.js';
 
 /** One HTTP request with the headers given (fetch cannot set Host); the status and body. */
 function get(
@@ -182,5 +183,23 @@ describe('the dashboard state', () => {
     assert.equal(msg.figures.find((f) => f.id === 'dropped')?.value, '3');
     assert.equal(msg.points[0]?.dropped, 3);
     assert.deepEqual(msg.heads.endpoints.slice(0, 5), ['name', 'requests', 'errors', '≥ 400', 'checks']);
+  });
+});
+
+describe('--dashboard on the command line', () => {
+  it('refuses a malformed address and a port in use with one line and exit 2, nothing sent', async () => {
+    const bad = await volley('run', 'http://127.0.0.1:9/', '-n', '1', '--dashboard', 'nine');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr.trim(), /^volley: --dashboard must be PORT or HOST:PORT, got "nine"$/);
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as AddressInfo;
+    try {
+      const out = await volley('run', 'http://127.0.0.1:9/', '-n', '1', '--dashboard', String(port));
+      assert.equal(out.code, 2, out.stderr);
+      assert.match(out.stderr.trim(), /^volley: cannot serve the dashboard on \d+: EADDRINUSE$/);
+    } finally {
+      busy.close();
+    }
   });
 });

@@ -1,5 +1,22 @@
 // The one home of measurement: interval recorder, histogram encoding, merging, summaries, the Result type.
-export { type AgentInfo, type Merged, type MergedEndpoint, RunAggregate } from './aggregate.js';
+export {
+  type AgentInfo,
+  type LiveAgentFigures,
+  type Merged,
+  type MergedEndpoint,
+  RunAggregate,
+} from './aggregate.js';
+export {
+  type AgentHealth,
+  type CpuSource,
+  type GeneratorHealth,
+  HealthTally,
+  isSaturated,
+  mergeHealth,
+  SATURATED_CPU,
+  SATURATED_LAG_MS,
+  SATURATED_SHARE,
+} from './health.js';
 export {
   createIntervalHistogram,
   createTotalHistogram,
@@ -22,6 +39,7 @@ export {
   type IntervalData,
   sumCounts,
 } from './interval.js';
+export { cumulativeCounts, type EndpointDetail, type IntervalDetail, intervalDetail } from './interval-detail.js';
 export {
   DEFAULT_MAX_OPEN_INTERVALS,
   IntervalMerger,

@@ -7,6 +7,7 @@ import {
   latencyChart,
   throughputChart,
 } from './html-charts.js';
+import { flowTables } from './html-flow.js';
 import { planRows } from './html-plan.js';
 import { bytes, count, duration, millis, rate } from './numbers.js';
 import { ERROR_HINTS, errorKindLabel, formatActual } from './text.js';
@@ -119,6 +120,7 @@ export function htmlView(result: Result): HtmlView {
         note: '',
       },
       ...healthTable(result),
+      ...flowTables(result),
       ...(result.thresholds.length > 0
         ? [
             {
@@ -173,7 +175,7 @@ function requestSection(e: EndpointSummary, result: Result): RequestSection {
     name: e.name,
     table: {
       id: `request-${e.name}`,
-      title: `Request ${e.name}`,
+      title: `${result.iterations ? 'Step' : 'Request'} ${e.name}`,
       head: ['requests', 'share', 'asked', 'errors', '≥ 400', 'p50', 'p90', 'p99', 'p99.9', 'max'],
       rows: [
         [

@@ -111,6 +111,20 @@ describe('flow templates', () => {
     }
   });
 
+  it('takes a | json filter, and refuses any other', () => {
+    const data = [users(1)];
+    assert.deepEqual(
+      compileFlow(flowOf([step({ body: '{"p":"{{ users.password | json }}"}' })], { data })).steps[0]?.body,
+      [
+        { kind: 'text', text: '{"p":"' },
+        { kind: 'json', of: { kind: 'data', set: 0, column: 1 } },
+        { kind: 'text', text: '"}' },
+      ],
+    );
+    const [code] = fieldOf(() => compileFlow(flowOf([step({ path: '/{{ $uuid | upper }}' })], { data }))) as [string];
+    assert.equal(code, 'INVALID_TEMPLATE');
+  });
+
   it('gives two captures of one step their own slots', () => {
     const flow = flowOf([
       step({

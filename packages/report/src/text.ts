@@ -4,6 +4,8 @@ import { HEALTH_HEAD, healthRows, saturationWarnings } from './health.js';
 import { bytes, count, duration, millis, rate } from './numbers.js';
 import type { ReportFormat } from './report-format.js';
 import { table } from './table.js';
+import { FIGURES } from './threshold-figures.js';
+import { parseThreshold } from './thresholds.js';
 
 /** What an error kind means, for the few that need saying. */
 export const ERROR_HINTS: Record<string, string> = {
@@ -198,9 +200,16 @@ function perIteration(plan: Record<string, unknown>, target: number): string {
 
 /** A threshold's actual figure in its own unit. */
 export function formatActual(expr: string, actual: number): string {
-  if (/^error_rate/i.test(expr)) return String(actual);
-  if (/^rps/i.test(expr)) return `${rate(actual)} req/s`;
-  return `${millis(actual)} ms`;
+  let unit: string | undefined;
+  try {
+    unit = FIGURES[parseThreshold(expr).metric.kind]?.unit;
+  } catch {
+    // An expression from a result file that this version does not parse: shown as the number it is.
+  }
+  if (unit === 'fraction') return String(actual);
+  if (unit === 'rate') return `${rate(actual)} req/s`;
+  if (unit === 'latency') return `${millis(actual)} ms`;
+  return String(actual);
 }
 
 /** `GET http://host/path`, or `scenario: 3 requests on http://host/` */

@@ -41,5 +41,7 @@ function piece(s: Segment, ctx: RenderContext): string {
       return String(ctx.iteration);
     case 'randomInt':
       return String(s.min + Math.floor(Math.random() * (s.max - s.min + 1)));
+    case 'json':
+      return JSON.stringify(piece(s.of, ctx)).slice(1, -1);
   }
 }

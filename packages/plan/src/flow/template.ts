@@ -11,7 +11,9 @@ export type Segment =
   | { kind: 'seq' }
   | { kind: 'vu' }
   | { kind: 'iteration' }
-  | { kind: 'randomInt'; min: number; max: number };
+  | { kind: 'randomInt'; min: number; max: number }
+  /** `{{ users.name | json }}`: the value escaped for a JSON string (quotes, backslashes, control characters). */
+  | { kind: 'json'; of: Segment };
 
 /** The names a template may use at its place in the flow. */
 export interface TemplateScope {
@@ -41,11 +43,25 @@ export function parseTemplate(text: string, scope: TemplateScope): Segment[] {
     if (open > at) segments.push({ kind: 'text', text: text.slice(at, open) });
     const close = text.indexOf(CLOSE, open + OPEN.length);
     if (close < 0) throw new PlanError('INVALID_TEMPLATE', `${clip(text.slice(open))}: "{{" without its "}}"`);
-    segments.push(expression(text.slice(open + OPEN.length, close).trim(), scope));
+    segments.push(filtered(text.slice(open + OPEN.length, close).trim(), scope));
     at = close + CLOSE.length;
   }
   if (at < text.length) segments.push({ kind: 'text', text: text.slice(at) });
   return segments;
+}
+
+/** An expression with its filter, if any: `| json` is the one there is. */
+function filtered(expr: string, scope: TemplateScope): Segment {
+  const bar = expr.lastIndexOf('|');
+  if (bar < 0) return expression(expr, scope);
+  const filter = expr.slice(bar + 1).trim();
+  if (filter !== 'json') {
+    throw new PlanError(
+      'INVALID_TEMPLATE',
+      `{{ ${expr} }}: unknown filter ${JSON.stringify(filter)} (there is | json)`,
+    );
+  }
+  return { kind: 'json', of: expression(expr.slice(0, bar).trim(), scope) };
 }
 
 function expression(expr: string, scope: TemplateScope): Segment {

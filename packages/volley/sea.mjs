@@ -83,6 +83,8 @@ function patches() {
         ["read(require.resolve('uplot/dist/uPlot.min.css'))", text(require.resolve('uplot/dist/uPlot.min.css'))],
         ["read(new URL('../assets/report.js', import.meta.url))", text(pkg('report', 'assets/report.js'))],
         ["read(new URL('../assets/report.css', import.meta.url))", text(pkg('report', 'assets/report.css'))],
+        ["read(new URL('../assets/dashboard.js', import.meta.url))", text(pkg('report', 'assets/dashboard.js'))],
+        ["read(new URL('../assets/dashboard.css', import.meta.url))", text(pkg('report', 'assets/dashboard.css'))],
       ],
     ],
   ]);

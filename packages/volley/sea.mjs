@@ -112,6 +112,9 @@ function swapPlugin(workerSource) {
             if (contents.split(from).length !== 2) throw new Error(`${end}: expected "${from}" exactly once`);
             contents = contents.replace(from, () => to);
           }
+          // A file read beside the module that no patch compiled in would be missing from the one file.
+          if (/new URL\('\.\.\/assets\//.test(contents))
+            throw new Error(`${end}: an asset is read from disk: add it here`);
           seen.add(end);
           return { contents, loader: 'js' };
         }

@@ -56,6 +56,8 @@ interface Internals {
   readonly lowestDiscernibleValue: number;
   readonly subBucketHalfCount: number;
   readonly unitMagnitude: number;
+  /** The bucket counts (TypedArrayHistogram: an Int32Array for interval histograms, a Float64Array for totals). */
+  readonly _counts: unknown;
   getCountAtIndex(index: number): number;
   valueFromIndex(index: number): number;
   highestEquivalentValue(value: number): number;
@@ -104,44 +106,59 @@ export function readEncodedHistogram(bytes: Uint8Array): EncodedHistogram {
   const end = V2_HEADER_BYTES + payload;
   if (payload < 0 || end > raw.byteLength) throw new Error('histogram payload is truncated');
   // Non-empty buckets as (index, count) pairs, found by walking the ZigZag LEB128 words: a positive word is the
-  // count of the next bucket, a negative one skips that many empty buckets.
-  const indexes: number[] = [];
-  const counts: number[] = [];
+  // count of the next bucket, a negative one skips that many empty buckets. Into scratch arrays that grow and are
+  // reused (most words are one byte, and a controller walks one histogram per agent per second), copied out once.
+  let n = 0;
   let total = 0;
   let index = 0;
   let at = V2_HEADER_BYTES;
+  let indexesOut = scratch.indexes;
+  let countsOut = scratch.counts;
   while (at < end) {
-    let word = 0;
-    let scale = 1;
-    for (let i = 0; i < 9; i++) {
-      const b = raw[at++] as number;
-      if (i === 8) {
-        word += b * scale;
-        break;
+    let word = raw[at++] as number;
+    if (word >= 0x80) {
+      word &= 0x7f;
+      let scale = 128;
+      for (let i = 1; i < 9; i++) {
+        const b = raw[at++] as number;
+        if (i === 8) {
+          word += b * scale;
+          break;
+        }
+        word += (b & 0x7f) * scale;
+        scale *= 128;
+        if ((b & 0x80) === 0) break;
       }
-      word += (b & 0x7f) * scale;
-      scale *= 128;
-      if ((b & 0x80) === 0) break;
     }
-    const value = word % 2 === 0 ? word / 2 : -(word + 1) / 2;
-    if (value < 0) index -= value;
-    else {
-      if (value > 0) {
-        // An index past the layout's last bucket is a value beyond 2^53: a target would resize without bound.
-        if (index >= buckets) throw new Error(`histogram bucket ${index} is outside its layout of ${buckets}`);
-        if (value > MAX_BUCKET_COUNT) throw new Error(`histogram bucket count ${value} exceeds 32 bits`);
-        indexes.push(index);
-        counts.push(value);
-        total += value;
+    // ZigZag: even words are counts, odd ones runs of empty buckets. Integer arithmetic below 2^31 (nearly all).
+    const odd = word < 0x8000_0000 ? (word & 1) === 1 : word % 2 === 1;
+    if (odd) {
+      index += (word + 1) / 2;
+      continue;
+    }
+    const value = word < 0x8000_0000 ? word >>> 1 : word / 2;
+    if (value > 0) {
+      // An index past the layout's last bucket is a value beyond 2^53: a target would resize without bound.
+      if (index >= buckets) throw new Error(`histogram bucket ${index} is outside its layout of ${buckets}`);
+      if (value > MAX_BUCKET_COUNT) throw new Error(`histogram bucket count ${value} exceeds 32 bits`);
+      if (n === indexesOut.length) {
+        growScratch();
+        indexesOut = scratch.indexes;
+        countsOut = scratch.counts;
       }
-      index++;
+      indexesOut[n] = index;
+      countsOut[n] = value;
+      n++;
+      total += value;
     }
+    index++;
   }
   if (at !== end) throw new Error('histogram payload is truncated');
+  const indexes = scratch.indexes.slice(0, n);
+  const counts = scratch.counts.slice(0, n);
   return {
     count: total,
     addTo(targets) {
-      const n = indexes.length;
       const first = targets[0] as unknown as (Internals & Histogram) | undefined;
       if (n === 0 || !first) return;
       const sameLayout = (t: Histogram): boolean =>
@@ -165,17 +182,40 @@ export function readEncodedHistogram(bytes: Uint8Array): EncodedHistogram {
       for (const t of targets) {
         const x = t as unknown as Internals;
         t.recordValueWithCount(top, counts[n - 1] as number);
-        let rest = 0;
-        for (let k = 0; k < n - 1; k++) {
-          const count = counts[k] as number;
-          x.addToCountAtIndex(indexes[k] as number, count);
-          rest += count;
+        const rest = total - (counts[n - 1] as number);
+        const array = x._counts;
+        // No bucket can pass a safe integer if the whole count cannot: then the buckets are added straight into
+        // the library's typed array, as addToCountAtIndex would without its check on each (the controller's
+        // hottest loop). Otherwise, bucket by bucket through the checked method.
+        if (array instanceof Float64Array || array instanceof Int32Array) {
+          if (t.totalCount + rest <= Number.MAX_SAFE_INTEGER) {
+            for (let k = 0; k < n - 1; k++) {
+              const i = indexes[k] as number;
+              array[i] = (array[i] as number) + (counts[k] as number);
+            }
+          } else {
+            for (let k = 0; k < n - 1; k++) x.addToCountAtIndex(indexes[k] as number, counts[k] as number);
+          }
+        } else {
+          for (let k = 0; k < n - 1; k++) x.addToCountAtIndex(indexes[k] as number, counts[k] as number);
         }
         x.addToTotalCount(rest);
         if (min > 0) x.updateMinAndMax(min);
       }
     },
   };
+}
+
+/** The walk's reused scratch arrays: bucket indexes (under 2^31 in any accepted layout) and counts (32-bit). */
+const scratch = { indexes: new Int32Array(4096), counts: new Float64Array(4096) };
+
+function growScratch(): void {
+  const indexes = new Int32Array(scratch.indexes.length * 2);
+  const counts = new Float64Array(scratch.counts.length * 2);
+  indexes.set(scratch.indexes);
+  counts.set(scratch.counts);
+  scratch.indexes = indexes;
+  scratch.counts = counts;
 }
 
 /**

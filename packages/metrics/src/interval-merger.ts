@@ -83,6 +83,13 @@ interface Member {
  */
 export class IntervalMerger<Id extends MemberId = string> {
   private readonly members = new Map<Id, Member>();
+  /**
+   * Present members counted by their `last` seq, so the lowest (what interval may go out) is known without a pass
+   * over every member on every report: with 2,000 agents that pass was 4 million steps a second.
+   */
+  private readonly presentAt = new Map<number, number>();
+  /** The lowest key of presentAt, as far as known; recomputed when its count falls to zero. */
+  private lowest = -1;
   /** Open intervals, lowest seq first. */
   private readonly open: Slot[] = [];
   /** Every seq below this has gone out. */
@@ -111,7 +118,9 @@ export class IntervalMerger<Id extends MemberId = string> {
 
   /** A member whose intervals will be waited for. Joining twice, or after leaving, changes nothing. */
   join(id: Id): void {
-    if (!this.members.has(id)) this.members.set(id, { state: 'present', last: -1 });
+    if (this.members.has(id)) return;
+    this.members.set(id, { state: 'present', last: -1 });
+    this.count(-1, 1);
   }
 
   /** The member finished: it has sent everything it will, so no interval waits for it any more. */
@@ -144,11 +153,15 @@ export class IntervalMerger<Id extends MemberId = string> {
       // Its interval went out (forced) without it: carry it into the next one to go out, so that it counts.
       const head = this.open[0] as Slot;
       addToSlot(head, interval, parsed, alsoInto, true);
+      this.count(member.last, -1);
+      this.count(seq, 1);
       member.last = seq;
       this.onNotice?.({ type: 'late', member: id, seq, into: head.seq });
       return;
     }
     addToSlot(this.slotFor(interval), interval, parsed, alsoInto, false);
+    this.count(member.last, -1);
+    this.count(seq, 1);
     member.last = seq;
     this.emitComplete();
     while (this.open.length > this.maxOpen) this.force();
@@ -198,13 +211,31 @@ export class IntervalMerger<Id extends MemberId = string> {
     const member = this.members.get(id);
     if (member?.state !== 'present') return;
     member.state = state;
+    this.count(member.last, -1);
     this.emitComplete();
+  }
+
+  /** `delta` present members now have `last` as their last seq. */
+  private count(last: number, delta: number): void {
+    const n = (this.presentAt.get(last) ?? 0) + delta;
+    if (n > 0) this.presentAt.set(last, n);
+    else this.presentAt.delete(last);
+    if (delta > 0 && last < this.lowest) this.lowest = last;
+  }
+
+  /** The lowest seq every present member has sent (-1: one has sent nothing); Infinity when none is present. */
+  private watermark(): number {
+    if (this.presentAt.has(this.lowest)) return this.lowest;
+    // The lowest moved up: a pass over the distinct last seqs (a handful: members report the same seqs).
+    let low = Number.POSITIVE_INFINITY;
+    for (const last of this.presentAt.keys()) if (last < low) low = last;
+    this.lowest = low;
+    return low;
   }
 
   /** Emits, lowest first, every open interval that no present member can still send. */
   private emitComplete(): void {
-    let watermark = Number.POSITIVE_INFINITY;
-    for (const m of this.members.values()) if (m.state === 'present' && m.last < watermark) watermark = m.last;
+    const watermark = this.watermark();
     while (this.open.length > 0 && (this.open[0] as Slot).seq <= watermark) this.emitHead();
   }
 

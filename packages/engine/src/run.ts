@@ -42,6 +42,8 @@ export interface PrepareOptions extends RunOptions {
   workers?: number;
   /** A thread that failed, or whose interval had to be merged late; the others go on, and nothing measured is lost. */
   onThreadError?: (err: Error, thread: number) => void;
+  /** Requests of this process's warm-up, instead of what the plan calls for (bench/warm-up.mjs varies it). */
+  warmUpRequests?: number;
 }
 
 /**
@@ -51,7 +53,7 @@ export interface PrepareOptions extends RunOptions {
  * real clock and network). An agent prepares when the Plan arrives and starts on the Start.
  */
 export function prepare(plan: Plan, sink: IntervalSink, options: PrepareOptions = {}): PreparedRun {
-  const { workers = 1, onThreadError, ...runOptions } = options;
+  const { workers = 1, onThreadError, warmUpRequests, ...runOptions } = options;
   if (workers > 1) {
     const threaded = prepareThreadedRun(plan, workers, sink, onThreadError);
     return {
@@ -66,7 +68,7 @@ export function prepare(plan: Plan, sink: IntervalSink, options: PrepareOptions 
   const model = engineModel(plan);
   const run = model.create(plan, sink, runOptions);
   // A strategy given by the caller (a test's fake network) has no HTTP path of this process's to warm up.
-  const warm = runOptions.strategy ? undefined : warmUp(plan, model.warmUp, startRun);
+  const warm = runOptions.strategy ? undefined : warmUp(plan, model.warmUp, startRun, warmUpRequests);
   const ready = Promise.all([warm, run.prepare(model.preconnect(plan))]).then(() => {});
   return {
     ready,

@@ -1,5 +1,6 @@
-import { Client, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { ClientStrategy, Connection } from './strategy.js';
+import { Client } from './undici.js';
 
 const ignore = (): void => {};
 

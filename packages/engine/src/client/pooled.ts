@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
-import { buildConnector, Client, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { ClientStrategy, Connection } from './strategy.js';
+import { buildConnector, Client } from './undici.js';
 
 /**
  * Keep-alive connections reused for the whole run: each undici Client is one socket, shared by

@@ -1,0 +1,8 @@
+// The parts of undici the client strategies use, loaded on their own: `undici`'s index also loads fetch, its
+// cookies, WebSocket, EventSource, caches and mocks, which was a sixth of `volley run -n 1`'s wall time
+// (issue 19, goal 4). undici has no `exports` map, so these paths are public; the engine's tests go through them.
+
+import buildConnector from 'undici/lib/core/connect.js';
+import Client from 'undici/lib/dispatcher/client.js';
+
+export { buildConnector, Client };

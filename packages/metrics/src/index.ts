@@ -1,17 +1,15 @@
 // The one home of measurement: interval recorder, histogram encoding, merging, summaries, the Result type.
 export { type AgentInfo, type Merged, type MergedEndpoint, RunAggregate } from './aggregate.js';
+export { type EncodedHistogram, MAX_INFLATED_HISTOGRAM_BYTES, readEncodedHistogram } from './encoded-histogram.js';
 export {
   createIntervalHistogram,
   createTotalHistogram,
   decodeHistogram,
   decodeHistogramBase64,
-  type EncodedHistogram,
   encodeHistogram,
   encodeHistogramBase64,
   type Histogram,
-  MAX_INFLATED_HISTOGRAM_BYTES,
   meanAndStdDeviation,
-  readEncodedHistogram,
   SIGNIFICANT_DIGITS,
 } from './histogram.js';
 export { addCounts, countMap, type EndpointInterval, type IntervalData, sumCounts } from './interval.js';

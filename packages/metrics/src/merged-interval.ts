@@ -1,10 +1,5 @@
-import {
-  createIntervalHistogram,
-  type EncodedHistogram,
-  encodeHistogram,
-  type Histogram,
-  readEncodedHistogram,
-} from './histogram.js';
+import { type EncodedHistogram, readEncodedHistogram } from './encoded-histogram.js';
+import { createIntervalHistogram, encodeHistogram, type Histogram } from './histogram.js';
 import { addCounts, countMap, type EndpointInterval, type IntervalData, sumCounts } from './interval.js';
 import type { IntervalSummary } from './result.js';
 import { summarize } from './summary.js';

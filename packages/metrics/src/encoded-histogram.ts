@@ -41,55 +41,8 @@ export function readEncodedHistogram(bytes: Uint8Array): EncodedHistogram {
   const payload = view.getInt32(4);
   const end = V2_HEADER_BYTES + payload;
   if (payload < 0 || end > raw.byteLength) throw new Error('histogram payload is truncated');
-  // Non-empty buckets as (index, count) pairs, found by walking the ZigZag LEB128 words: a positive word is the
-  // count of the next bucket, a negative one skips that many empty buckets. Into scratch arrays that grow and are
-  // reused (most words are one byte, and a controller walks one histogram per agent per second), copied out once.
-  let n = 0;
-  let total = 0;
-  let index = 0;
-  let at = V2_HEADER_BYTES;
-  let indexesOut = scratch.indexes;
-  let countsOut = scratch.counts;
-  while (at < end) {
-    let word = raw[at++] as number;
-    if (word >= 0x80) {
-      word &= 0x7f;
-      let scale = 128;
-      for (let i = 1; i < 9; i++) {
-        const b = raw[at++] as number;
-        if (i === 8) {
-          word += b * scale;
-          break;
-        }
-        word += (b & 0x7f) * scale;
-        scale *= 128;
-        if ((b & 0x80) === 0) break;
-      }
-    }
-    // ZigZag: even words are counts, odd ones runs of empty buckets. Integer arithmetic below 2^31 (nearly all).
-    const odd = word < 0x8000_0000 ? (word & 1) === 1 : word % 2 === 1;
-    if (odd) {
-      index += (word + 1) / 2;
-      continue;
-    }
-    const value = word < 0x8000_0000 ? word >>> 1 : word / 2;
-    if (value > 0) {
-      // An index past the layout's last bucket is a value beyond 2^53: a target would resize without bound.
-      if (index >= buckets) throw new Error(`histogram bucket ${index} is outside its layout of ${buckets}`);
-      if (value > MAX_BUCKET_COUNT) throw new Error(`histogram bucket count ${value} exceeds 32 bits`);
-      if (n === indexesOut.length) {
-        growScratch();
-        indexesOut = scratch.indexes;
-        countsOut = scratch.counts;
-      }
-      indexesOut[n] = index;
-      countsOut[n] = value;
-      n++;
-      total += value;
-    }
-    index++;
-  }
-  if (at !== end) throw new Error('histogram payload is truncated');
+  const n = walk(raw, end, buckets);
+  const total = scratch.total;
   const indexes = scratch.indexes.slice(0, n);
   const counts = scratch.counts.slice(0, n);
   return {
@@ -142,16 +95,80 @@ export function readEncodedHistogram(bytes: Uint8Array): EncodedHistogram {
   };
 }
 
-/** The walk's reused scratch arrays: bucket indexes (under 2^31 in any accepted layout) and counts (32-bit). */
-const scratch = { indexes: new Int32Array(4096), counts: new Float64Array(4096) };
+/**
+ * Walks the payload into the scratch arrays; returns how many non-empty buckets, the sum of their counts in
+ * scratch.total. Nearly every word is one byte below 2^31, so that case is a few integer operations and every
+ * check that it cannot fail is left to the rare words that can (multi-byte counts) or to one test at the end
+ * (bucket indexes only go up, so the last is the largest). Nothing is touched but scratch before it returns.
+ */
+function walk(raw: Uint8Array, end: number, buckets: number): number {
+  // A word is at least a byte: never more buckets than bytes.
+  if (scratch.indexes.length < end - V2_HEADER_BYTES) growScratch(end - V2_HEADER_BYTES);
+  const indexesOut = scratch.indexes;
+  const countsOut = scratch.counts;
+  let n = 0;
+  let total = 0;
+  let index = 0;
+  let at = V2_HEADER_BYTES;
+  while (at < end) {
+    let word = raw[at++] as number;
+    if (word >= 0x80) {
+      word &= 0x7f;
+      let scale = 128;
+      for (let i = 1; i < 9; i++) {
+        const b = raw[at++] as number;
+        if (i === 8) {
+          word += b * scale;
+          break;
+        }
+        word += (b & 0x7f) * scale;
+        scale *= 128;
+        if ((b & 0x80) === 0) break;
+      }
+      if (word >= 0x8000_0000) {
+        // Beyond integer arithmetic: a long run of empty buckets (clamped to the layout, which keeps the index
+        // an int32; a count past it is refused below), or a count that must fit 32 bits.
+        if (word % 2 === 1) {
+          index = Math.min(buckets, index + (word + 1) / 2);
+          continue;
+        }
+        if (word / 2 > MAX_BUCKET_COUNT) throw new Error(`histogram bucket count ${word / 2} exceeds 32 bits`);
+        indexesOut[n] = index;
+        countsOut[n] = word / 2;
+        n++;
+        total += word / 2;
+        index++;
+        continue;
+      }
+    }
+    // ZigZag: an odd word skips (word + 1) / 2 empty buckets, an even one is the count of the next bucket.
+    if ((word & 1) === 1) {
+      index += (word + 1) >>> 1;
+      if (index > buckets) index = buckets;
+      continue;
+    }
+    if (word > 0) {
+      indexesOut[n] = index;
+      countsOut[n] = word >>> 1;
+      n++;
+      total += word >>> 1;
+    }
+    index++;
+  }
+  if (at !== end) throw new Error('histogram payload is truncated');
+  // An index past the layout's last bucket is a value beyond 2^53: a target would resize without bound.
+  const last = n > 0 ? (indexesOut[n - 1] as number) : 0;
+  if (last >= buckets) throw new Error(`histogram bucket ${last} is outside its layout of ${buckets}`);
+  scratch.total = total;
+  return n;
+}
 
-function growScratch(): void {
-  const indexes = new Int32Array(scratch.indexes.length * 2);
-  const counts = new Float64Array(scratch.counts.length * 2);
-  indexes.set(scratch.indexes);
-  counts.set(scratch.counts);
-  scratch.indexes = indexes;
-  scratch.counts = counts;
+/** The walk's reused scratch arrays: bucket indexes (under 2^31 in any accepted layout) and counts (32-bit). */
+const scratch = { indexes: new Int32Array(4096), counts: new Float64Array(4096), total: 0 };
+
+function growScratch(length: number): void {
+  scratch.indexes = new Int32Array(length);
+  scratch.counts = new Float64Array(length);
 }
 
 /**

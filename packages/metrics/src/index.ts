@@ -1,5 +1,5 @@
 // The one home of measurement: interval recorder, histogram encoding, merging, summaries, the Result type.
-export { type AgentInfo, type Merged, type MergedEndpoint, RunAggregate } from './aggregate.js';
+export { type AgentInfo, type Merged, type MergedEndpoint, RunAggregate, warmUpMerging } from './aggregate.js';
 export { type EncodedHistogram, MAX_INFLATED_HISTOGRAM_BYTES, readEncodedHistogram } from './encoded-histogram.js';
 export {
   createIntervalHistogram,

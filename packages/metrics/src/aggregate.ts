@@ -102,8 +102,9 @@ export class RunAggregate {
     this.agents.set(info.id, { info, histogram: createTotalHistogram(), requests: 0, errors: 0, lost: false });
     this.merger.join(info.id);
     // Interval 0 is every agent's report at once: merged by cold code it took 100-200 ms with 200 agents. Agents
-    // join before the run starts, so from a few of them on, the merge path is made hot here, once per process.
-    if (this.agents.size === WARM_UP_FROM_AGENTS) warmUpOnce();
+    // join before the run starts, so from a few of them on, the merge path is made hot, once per process, in a
+    // later turn (a controller sends its Plans first, and the agents warm up meanwhile).
+    if (this.agents.size === WARM_UP_FROM_AGENTS) setImmediate(warmUpOnce);
   }
 
   /** The agent sent Finished: it has reported everything, so intervals no longer wait for it. */

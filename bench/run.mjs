@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTargetProcess } from '@volley/target';
-import { freePort, median, VOLLEY } from './lib.mjs';
+import { cpuStallUs, freePort, median, VOLLEY } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -163,6 +163,7 @@ async function bench(target) {
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? tools : [...tools].reverse();
     const line = [];
+    const [stall0, t0] = [cpuStallUs(), performance.now()];
     for (const tool of order) {
       const cpu0 = childCpuSeconds();
       const r = await tool.run(target.url);
@@ -174,7 +175,10 @@ async function bench(target) {
         `${tool.name} ${rps.toFixed(0)} req/s ${usPerRequest.toFixed(1)} µs CPU/req${r.errors ? ` (${r.errors} errors)` : ''}`,
       );
     }
-    console.log(`  round ${round + 1}: ${line.join(', ')}`);
+    // How much of the round something waited for a CPU: neighbours' load, which skews every tool of the round.
+    const pressure = (cpuStallUs() - stall0) / ((performance.now() - t0) * 1000);
+    const loaded = Number.isNaN(pressure) ? '' : ` [CPU pressure ${(100 * pressure).toFixed(0)}%]`;
+    console.log(`  round ${round + 1}${loaded}: ${line.join(', ')}`);
   }
   const volley = median(rates.volley);
   const volleyCpu = median(cpu.volley);

@@ -9,7 +9,8 @@
 // same alternating rounds, so a refactor's before/after is measured in one run. --throughput-only stops after the
 // throughput table.
 //
-// After the throughput table it runs the other goals' benches, each a script of its own in this folder: the open
+// After the throughput table it runs the other goals' benches, each a script of its own in this folder: client CPU
+// per request without start-up, volley's engine beside the bare undici and socket loops (client-cost.mjs), the open
 // model against the closed one on the same thread (open-model.mjs), the warm-up's length against the first
 // second's timing (warm-up.mjs), start-up time (startup.mjs), per-request strategy vs a bare loop
 // (per-request.mjs), the highest rate held with one and two threads (rate.mjs), a controller aggregating 2,000
@@ -219,6 +220,7 @@ if (values['throughput-only']) process.exit(0);
 /** The other goals, each its own script, in a child process so each starts clean. */
 const QUICK = values.quick;
 const others = [
+  ['client-cost.mjs', QUICK ? ['--rounds', '1', '--seconds', '1'] : []],
   ['open-model.mjs', QUICK ? ['--rounds', '1', '--seconds', '1', '--fractions', '0.8'] : []],
   ['warm-up.mjs', QUICK ? ['--rounds', '1', '--lengths', '0,8'] : []],
   ['startup.mjs', QUICK ? ['--runs', '1'] : []],

@@ -16,6 +16,7 @@ describe('npm run bench -- --quick', () => {
     assert.match(out.stdout, /req\/s volley\/autocannon = [\d.]+/);
     assert.match(out.stdout, /req\/s volley\/undici dispatch = [\d.]+/);
     assert.match(out.stdout, /req\/s volley\/net\.Socket = [\d.]+/);
+    assert.match(out.stdout, /volley\/undici = [\d.]+ .*undici\/net\.Socket = [\d.]+/);
     assert.match(out.stdout, /highest fraction held, median of rounds: [\d.]+ x closed/);
     assert.match(out.stdout, /requests\s+warm-up ms/);
     assert.match(out.stdout, /volley run URL -n 1\s+\d+ ms/);

@@ -5,9 +5,10 @@ import type { IntervalSink, RunHandle } from './model-run.js';
 
 /**
  * Requests of the full warm-up: enough for V8 to optimize the send-and-measure path, not only compile it. Measured
- * with bench/warm-up.mjs (the first second's late sends and p99 against the warm-up's length, fresh processes).
+ * with bench/warm-up.mjs (fresh processes, the open model at 10,000/s): with 1,500 or fewer the first second
+ * still had hundreds to thousands of late sends and a p99 twice the second's; 2,000 was the shortest that held.
  */
-export const WARM_UP_REQUESTS = 500;
+export const WARM_UP_REQUESTS = 2_000;
 
 /**
  * Requests of the short warm-up, for plans that never get hot: enough for undici to compile its HTTP parser and

@@ -21,9 +21,10 @@ export interface EncodedHistogram {
  * The same as `decodeHistogram` and `target.add` for each target at a fraction of the cost: a controller does
  * this for every agent every second. The bytes come from the wire, so nothing is trusted: inflating stops at
  * MAX_INFLATED_HISTOGRAM_BYTES, and the layout, every bucket index and every count are checked. Throws on bytes
- * that are not such a histogram, before any target is touched.
+ * that are not such a histogram, before any target is touched. With an `arena`, the buckets stay in it rather
+ * than in arrays of their own: the result is good until the arena is reset (no allocation per read).
  */
-export function readEncodedHistogram(bytes: Uint8Array): EncodedHistogram {
+export function readEncodedHistogram(bytes: Uint8Array, arena?: BucketArena): EncodedHistogram {
   const raw = inflateEncoded(bytes);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   if ((view.getInt32(0) & ~0xf0) !== V2_COOKIE_BASE) throw new Error('not a V2 HdrHistogram');
@@ -41,10 +42,17 @@ export function readEncodedHistogram(bytes: Uint8Array): EncodedHistogram {
   const payload = view.getInt32(4);
   const end = V2_HEADER_BYTES + payload;
   if (payload < 0 || end > raw.byteLength) throw new Error('histogram payload is truncated');
-  const n = walk(raw, end, buckets);
-  const total = scratch.total;
-  const indexes = scratch.indexes.slice(0, n);
-  const counts = scratch.counts.slice(0, n);
+  const into = arena ?? own;
+  if (!arena) own.reset();
+  // A word is at least a byte: never more buckets than bytes.
+  into.reserve(end - V2_HEADER_BYTES);
+  const from = into.used;
+  const n = walk(raw, end, buckets, into.indexes, into.counts, from);
+  into.used += n;
+  const total = walked;
+  // In an arena, views (valid until it is reset); otherwise copies of exactly what was read.
+  const indexes = arena ? into.indexes.subarray(from, from + n) : into.indexes.slice(from, from + n);
+  const counts = arena ? into.counts.subarray(from, from + n) : into.counts.slice(from, from + n);
   return {
     count: total,
     addTo(targets) {
@@ -96,17 +104,20 @@ export function readEncodedHistogram(bytes: Uint8Array): EncodedHistogram {
 }
 
 /**
- * Walks the payload into the scratch arrays; returns how many non-empty buckets, the sum of their counts in
- * scratch.total. Nearly every word is one byte below 2^31, so that case is a few integer operations and every
+ * Walks the payload into the arrays from `from` on; returns how many non-empty buckets, the sum of their counts
+ * in `walked`. Nearly every word is one byte below 2^31, so that case is a few integer operations and every
  * check that it cannot fail is left to the rare words that can (multi-byte counts) or to one test at the end
- * (bucket indexes only go up, so the last is the largest). Nothing is touched but scratch before it returns.
+ * (bucket indexes only go up, so the last is the largest). Nothing is touched but those arrays before it returns.
  */
-function walk(raw: Uint8Array, end: number, buckets: number): number {
-  // A word is at least a byte: never more buckets than bytes.
-  if (scratch.indexes.length < end - V2_HEADER_BYTES) growScratch(end - V2_HEADER_BYTES);
-  const indexesOut = scratch.indexes;
-  const countsOut = scratch.counts;
-  let n = 0;
+function walk(
+  raw: Uint8Array,
+  end: number,
+  buckets: number,
+  indexesOut: Int32Array,
+  countsOut: Float64Array,
+  from: number,
+): number {
+  let n = from;
   let total = 0;
   let index = 0;
   let at = V2_HEADER_BYTES;
@@ -157,19 +168,46 @@ function walk(raw: Uint8Array, end: number, buckets: number): number {
   }
   if (at !== end) throw new Error('histogram payload is truncated');
   // An index past the layout's last bucket is a value beyond 2^53: a target would resize without bound.
-  const last = n > 0 ? (indexesOut[n - 1] as number) : 0;
+  const last = n > from ? (indexesOut[n - 1] as number) : 0;
   if (last >= buckets) throw new Error(`histogram bucket ${last} is outside its layout of ${buckets}`);
-  scratch.total = total;
-  return n;
+  walked = total;
+  return n - from;
 }
 
-/** The walk's reused scratch arrays: bucket indexes (under 2^31 in any accepted layout) and counts (32-bit). */
-const scratch = { indexes: new Int32Array(4096), counts: new Float64Array(4096), total: 0 };
+/** The sum of the counts the last walk found. */
+let walked = 0;
 
-function growScratch(length: number): void {
-  scratch.indexes = new Int32Array(length);
-  scratch.counts = new Float64Array(length);
+/**
+ * Reused arrays that walks write their non-empty buckets into, one read after another: bucket indexes (under 2^31
+ * in any accepted layout) and counts (32-bit). A merger reads every histogram of a report into one, adds them,
+ * and resets it for the next report: no arrays allocated per histogram (a controller reads 2,000 a second).
+ */
+export class BucketArena {
+  indexes = new Int32Array(4096);
+  counts = new Float64Array(4096);
+  /** Entries in use; reads append after them. */
+  used = 0;
+
+  /** Forgets every read: what was read from it before must not be used any more. */
+  reset(): void {
+    this.used = 0;
+  }
+
+  /** Makes room for `more` entries after the used ones, keeping those. */
+  reserve(more: number): void {
+    if (this.used + more <= this.indexes.length) return;
+    const length = Math.max(this.used + more, 2 * this.indexes.length);
+    const indexes = new Int32Array(length);
+    const counts = new Float64Array(length);
+    indexes.set(this.indexes.subarray(0, this.used));
+    counts.set(this.counts.subarray(0, this.used));
+    this.indexes = indexes;
+    this.counts = counts;
+  }
 }
+
+/** The arena of reads without one of their own: reset by each, which copies its buckets out. */
+const own = new BucketArena();
 
 /**
  * Buckets of a layout that reaches the largest safe integer (the library's countsArrayLength for it): no

@@ -1,4 +1,4 @@
-import { type EncodedHistogram, readEncodedHistogram } from './encoded-histogram.js';
+import { BucketArena, type EncodedHistogram, readEncodedHistogram } from './encoded-histogram.js';
 import { createIntervalHistogram, encodeHistogram, type Histogram } from './histogram.js';
 import { addCounts, countMap, type EndpointInterval, type IntervalData, sumCounts } from './interval.js';
 import type { IntervalSummary } from './result.js';
@@ -46,15 +46,22 @@ export interface ParsedHistograms {
   endpoints: Array<{ endpoint: EndpointInterval; histogram: EncodedHistogram }>;
 }
 
-/** Reads every histogram of a report; throws on the first that does not decode. */
+/** Where parseHistograms reads into: one arena for every report, reset by each. */
+const arena = new BucketArena();
+
+/**
+ * Reads every histogram of a report; throws on the first that does not decode. Subtleness ahead: the result
+ * lives in a shared arena and is good only until the next call, so add it (addToSlot) before parsing another.
+ */
 export function parseHistograms(interval: IntervalData): ParsedHistograms {
   const service = interval.serviceHistogram;
+  arena.reset();
   return {
-    latency: readEncodedHistogram(interval.histogram),
-    service: service && service.byteLength > 0 ? readEncodedHistogram(service) : undefined,
+    latency: readEncodedHistogram(interval.histogram, arena),
+    service: service && service.byteLength > 0 ? readEncodedHistogram(service, arena) : undefined,
     endpoints: (interval.endpoints ?? []).map((endpoint) => ({
       endpoint,
-      histogram: readEncodedHistogram(endpoint.histogram),
+      histogram: readEncodedHistogram(endpoint.histogram, arena),
     })),
   };
 }

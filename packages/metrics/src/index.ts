@@ -1,6 +1,11 @@
 // The one home of measurement: interval recorder, histogram encoding, merging, summaries, the Result type.
 export { type AgentInfo, type Merged, type MergedEndpoint, RunAggregate, warmUpMerging } from './aggregate.js';
-export { type EncodedHistogram, MAX_INFLATED_HISTOGRAM_BYTES, readEncodedHistogram } from './encoded-histogram.js';
+export {
+  BucketArena,
+  type EncodedHistogram,
+  MAX_INFLATED_HISTOGRAM_BYTES,
+  readEncodedHistogram,
+} from './encoded-histogram.js';
 export {
   createIntervalHistogram,
   createTotalHistogram,

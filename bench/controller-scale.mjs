@@ -5,11 +5,13 @@
 // work is measured: its CPU (from /proc, as a share of one core over the run) and the merge latency (from the
 // moment the last agent sent interval k to the moment the controller printed its merged progress line for k).
 //
-//   node bench/controller-scale.mjs [--agents 2000] [--seconds 10] [--json] [--cpu-prof DIR]
+//   node bench/controller-scale.mjs [--agents 2000] [--seconds 10] [--json] [--cpu-prof DIR] [--baseline DIR]
 //
+// --baseline DIR runs the controller of another built checkout instead (say, main before a change).
 // --cpu-prof DIR writes the controller's V8 CPU profile into DIR (open it in Chrome DevTools or speedscope).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createIntervalHistogram, encodeHistogram } from '@volley/metrics';
 import { decode, encode, PROTOCOL_VERSION } from '@volley/protocol';
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     json: { type: 'boolean' },
     'cpu-prof': { type: 'string' },
+    baseline: { type: 'string' },
   },
 });
 const AGENTS = Number(values.agents);
@@ -54,7 +57,7 @@ const controller = spawn(
   process.execPath,
   [
     ...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : []),
-    VOLLEY,
+    values.baseline ? join(values.baseline, 'packages', 'cli', 'bin', 'run.js') : VOLLEY,
     'controller',
     'http://127.0.0.1:9/',
     '--agents',

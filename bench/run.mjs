@@ -14,8 +14,9 @@
 // model against the closed one on the same thread (open-model.mjs), the warm-up's length against the first
 // second's timing (warm-up.mjs), start-up time (startup.mjs), per-request strategy vs a bare loop
 // (per-request.mjs), the highest rate held with one and two threads (rate.mjs), a controller aggregating 2,000
-// agents (controller-scale.mjs), --workers against cores (many-cores.mjs), and the agent's memory over a 10-minute
-// run (memory.mjs: that one alone takes 10 minutes). bench/cpu-profile.mjs reads a `node --cpu-prof` profile.
+// agents (controller-scale.mjs), --workers against cores (many-cores.mjs), flows against fixed requests and
+// templated steps against static ones (flow.mjs), and the agent's memory over a 10-minute run (memory.mjs: that
+// one alone takes 10 minutes). bench/cpu-profile.mjs reads a `node --cpu-prof` profile.
 // --quick only checks that everything runs (one short round each, figures meaningless): what CI can afford.
 //
 // Peers: autocannon (a dev dependency), a bare undici Client.dispatch loop and a bare net.Socket loop (bench/peers/)
@@ -228,6 +229,7 @@ const others = [
   ['rate.mjs', QUICK ? ['--seconds', '1', '--rates', '500', '--workers', '1,2'] : []],
   ['controller-scale.mjs', QUICK ? ['--agents', '10', '--seconds', '2'] : []],
   ['many-cores.mjs', QUICK ? ['--rounds', '1', '--seconds', '1'] : []],
+  ['flow.mjs', QUICK ? ['--rounds', '1', '--seconds', '1'] : []],
   ['memory.mjs', QUICK ? ['--quick'] : []],
 ];
 for (const [script, args] of others) {

@@ -126,20 +126,24 @@ describe('docker compose file', () => {
 });
 
 describe('Dockerfile', () => {
-  it('builds with the repo’s own install and runs the CLI it builds, as a non-root user', async () => {
+  it('builds the packed package with the repo’s own install and runs exactly that tarball, installed, as non-root', async () => {
     const text = await readFile(repo('deploy/Dockerfile'), 'utf8');
     const lines = text.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
     const froms = lines.filter((l) => l.startsWith('FROM '));
     assert.equal(froms.length, 2, 'multi-stage: build and runtime');
     for (const f of froms) assert.match(f, /^FROM node:(2[0-9])-/);
-    assert.match(text, /RUN npm ci/);
-    assert.match(text, /npm prune --omit=dev/);
+    const [build, runtime] = text.split(/^FROM .*$/m).slice(1);
+    assert.match(build ?? '', /RUN npm ci[\s\S]*npm run pack/, 'the build stage packs what `npm run pack` packs');
+    // The runtime stage takes the tarball alone from the build stage and installs it as a user would.
+    const taken = (runtime ?? '').match(/^COPY --from=build .*$/gm) ?? [];
+    assert.deepEqual(taken, ['COPY --from=build /volley.tgz /tmp/volley.tgz']);
+    assert.match(runtime ?? '', /RUN npm install -g [^\n]*\/tmp\/volley\.tgz/);
     assert.match(text, /^USER node$/m);
     assert.match(text, /^ENTRYPOINT \["volley"\]$/m);
-    // The entrypoint is a link to the CLI's bin, which package.json declares as `volley`.
-    const link = /ln -s \/app\/(\S+) \/usr\/local\/bin\/volley/.exec(text);
-    const cli = JSON.parse(await readFile(repo('packages/cli/package.json'), 'utf8'));
-    assert.equal(link?.[1], `packages/cli/${cli.bin.volley.replace(/^\.\//, '')}`);
+    // `npm install -g` links the package's bin, which is named `volley`.
+    const pkg = JSON.parse(await readFile(repo('packages/volley/package.json'), 'utf8'));
+    assert.equal(pkg.name, 'volley');
+    assert.deepEqual(Object.keys(pkg.bin), ['volley']);
     // Every file the build stage copies exists in the repository.
     for (const copy of lines.filter((l) => l.startsWith('COPY ') && !l.includes('--from'))) {
       const sources = copy.split(/\s+/).slice(1, -1);

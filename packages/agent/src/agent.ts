@@ -1,13 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { type PreparedRun, prepare } from '@volley/engine';
 import type { IntervalData } from '@volley/metrics';
 import type { Plan } from '@volley/plan';
-import { decode, encode, intervalToWire, type Kind, type Message, planFromWire } from '@volley/protocol';
+import {
+  decode,
+  encode,
+  intervalToWire,
+  type Kind,
+  MAX_CONTROLLER_FRAME_BYTES,
+  type Message,
+  planFromWire,
+} from '@volley/protocol';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
-import { Limits, type OperatorLimits } from './limits.js';
+import { logFirstErrors } from './error-log.js';
+import { Limits } from './limits.js';
 import {
   AgentRejectedError,
   backoff,
@@ -17,30 +25,9 @@ import {
   localAddress,
   openLink,
 } from './link.js';
+import { type AgentOptions, DEFAULT_AGENT_TIMEOUT_MS, MAX_BACKOFF_MS, MIN_BACKOFF_MS } from './options.js';
 import { MAX_START_DELAY_MS, RunSlot } from './run-slot.js';
-
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
-
-export const DEFAULT_AGENT_TIMEOUT_MS = 5_000;
-const MIN_BACKOFF_MS = 250;
-const MAX_BACKOFF_MS = 10_000;
-
-/** How an agent joins its controller. */
-export interface AgentOptions {
-  /** ws:// or wss:// address of the controller. */
-  url: string;
-  token?: string;
-  name?: string;
-  logger: Logger;
-  /** Dead-man's switch: stop firing when the controller has been silent this long (ms). */
-  agentTimeoutMs?: number;
-  /** Extra CA certificates (PEM) to trust for wss://, e.g. a controller's self-signed certificate. */
-  ca?: Buffer | string;
-  /** Engine threads: more than 1 runs the plan's shares on worker threads and merges them here. Default 1. */
-  workers?: number;
-  /** What the operator allows this agent to fire; a plan outside is refused before anything opens. */
-  limits?: OperatorLimits;
-}
+import { version } from './version.js';
 
 /**
  * Joins a controller, runs the share of the plan it is given, streams one Interval per interval and a Finished,
@@ -98,7 +85,7 @@ export class Agent {
           return;
         }
         try {
-          this.handle(decode(data));
+          this.handle(decode(data, MAX_CONTROLLER_FRAME_BYTES));
         } catch (err) {
           this.log.error({ err }, 'dropping connection after a bad frame');
           ws.close(1007, 'bad frame');
@@ -263,7 +250,7 @@ export class Agent {
    * so that at the Start the engine only has to send.
    */
   private prepare(runId: string, plan: Plan): PreparedRun {
-    const sink = (interval: IntervalData) => this.send('interval', intervalToWire(runId, interval));
+    const sink = logFirstErrors(this.log, (i: IntervalData) => this.send('interval', intervalToWire(runId, i)));
     return prepare(plan, sink, {
       workers: this.options.workers ?? 1,
       onThreadError: (err, thread) =>

@@ -47,15 +47,18 @@ export class Limits {
 
   /** Why this agent will not run the plan, in one line naming what it asks; undefined when the plan fits. */
   refusal(plan: Plan): string | undefined {
-    const host = new URL(plan.url).hostname;
-    if (!this.allows(host)) return `target ${host} is not allowed here (--allow-target)`;
+    // A flow's steps may go to other origins than the plan's URL: every one must be allowed.
+    const hosts = [plan.url, ...(plan.flow?.steps.map((s) => s.origin) ?? [])].map((u) => new URL(u).hostname);
+    for (const host of hosts) if (!this.allows(host)) return `target ${host} is not allowed here (--allow-target)`;
     if (this.maxConnections !== undefined && plan.connections > this.maxConnections) {
       return `${plan.connections} connections asked, at most ${this.maxConnections} allowed (--max-connections)`;
     }
     if (this.maxRate !== undefined) {
       if (plan.model === 'closed')
         return `a closed-model plan has no rate limit; at most ${this.maxRate}/s allowed (--max-rate)`;
-      const peak = Math.max(plan.rate, ...plan.stages.map((s) => s.target));
+      // A flow's rate is of iterations: each sends every step once (or one step, when picked by weight).
+      const perIteration = plan.flow?.pick === 'sequence' ? plan.flow.steps.length : 1;
+      const peak = Math.max(plan.rate, ...plan.stages.map((s) => s.target)) * perIteration;
       if (peak > this.maxRate) return `${peak}/s asked, at most ${this.maxRate}/s allowed (--max-rate)`;
     }
     return undefined;

@@ -1,5 +1,5 @@
 import { connect } from 'node:tls';
-import { MAX_FRAME_BYTES } from '@volley/protocol';
+import { MAX_CONTROLLER_FRAME_BYTES } from '@volley/protocol';
 import WebSocket from 'ws';
 
 /** A WebSocket close reason is at most 123 bytes. */
@@ -9,7 +9,7 @@ const MAX_CLOSE_REASON = 123;
 export function openLink(url: string, token: string | undefined, ca: Buffer | string | undefined): WebSocket {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
-  const ws = new WebSocket(url, { headers, maxPayload: MAX_FRAME_BYTES, ...(ca ? { ca } : {}) });
+  const ws = new WebSocket(url, { headers, maxPayload: MAX_CONTROLLER_FRAME_BYTES, ...(ca ? { ca } : {}) });
   ws.binaryType = 'nodebuffer';
   return ws;
 }

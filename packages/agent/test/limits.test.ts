@@ -9,6 +9,27 @@ import { Limits } from '../src/limits.js';
 import { fakeController } from './fake-controller.js';
 
 const logger = pino({ level: 'silent' });
+
+/** A plan on api.example whose flow's steps go to `origin`. */
+function flowTo(origin: string, steps = 1): PlanInput {
+  const step = (i: number) => ({
+    name: `s${i}`,
+    method: 'GET',
+    origin,
+    path: '/',
+    headers: [],
+    body: null,
+    checks: [],
+    captures: [],
+    think: null,
+    weight: 1,
+  });
+  const flow = { pick: 'sequence' as const, steps: Array.from({ length: steps }, (_, i) => step(i)) };
+  return {
+    url: 'http://api.example/',
+    flow: { ...flow, data: [], cookies: true, seqStart: 0, seqStride: 1, vuStart: 1 },
+  };
+}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('operator limits, held against a plan', { timeout: 20_000 }, () => {
@@ -32,6 +53,20 @@ describe('operator limits, held against a plan', { timeout: 20_000 }, () => {
       { maxRate: 100 },
       { url: 'http://h/', rate: 10, stages: [{ durationMs: 1000, target: 500 }] },
       /500\/s asked/,
+    ],
+    [
+      'a flow step on an origin not allowed',
+      { allowTargets: ['api.example'] },
+      flowTo('http://evil.example'),
+      /evil\.example/,
+    ],
+    ['a flow on allowed origins', { allowTargets: ['api.example'] }, flowTo('http://api.example:81'), undefined],
+    // Two steps per iteration at 60 iterations/s are 120 requests/s.
+    [
+      'a flow whose steps pass the rate',
+      { maxRate: 100 },
+      { ...flowTo('http://api.example', 2), rate: 60 },
+      /120\/s asked/,
     ],
     // A closed model sends as fast as the target answers: no rate limit can hold it.
     ['a closed plan under a rate limit', { maxRate: 100 }, { url: 'http://h/', connections: 1 }, /closed-model/],

@@ -14,6 +14,9 @@ export class UsageError extends Error {
 
 /** Is this the user's mistake (exit 2, one line) rather than a bug (stack trace)? */
 export function isUsageError(err: unknown): boolean {
+  // `--version` and `--help` end the command through oclif's exit(0), thrown from inside a flag's parse: that
+  // is a finished command, not a refused flag.
+  if (isCleanExit(err)) return false;
   if (err instanceof UsageError || err instanceof PlanError || err instanceof TargetError) return true;
   if (err instanceof ThresholdError) return true;
   if (err instanceof ControllerError && err.code === 'UNSPLITTABLE_PLAN') return true;
@@ -21,6 +24,11 @@ export function isUsageError(err: unknown): boolean {
   if (err instanceof Errors.CLIError && 'parse' in err) return true;
   // A flag's value its parser refused (`-c abc`, `-c -5`): oclif rethrows the parser's plain Error, renamed.
   return err instanceof Error && FLAG_PARSE.test(err.message);
+}
+
+/** oclif's exit(0) (after --version or --help), however deep in its flag parsing it was thrown. */
+export function isCleanExit(err: unknown): boolean {
+  return err instanceof Errors.ExitError && err.oclif.exit === 0;
 }
 
 const FLAG_PARSE = /^Parsing (--[\w-]+)\s*\n\s*/;

@@ -1,4 +1,13 @@
-import { type PlanFragment, type PlanInput, parseDuration, parseRate, parseStage, stagesOf } from '@volley/plan';
+import {
+  formatDuration,
+  MAX_TIMEOUT_MS,
+  type PlanFragment,
+  type PlanInput,
+  parseDuration,
+  parseRate,
+  parseStage,
+  stagesOf,
+} from '@volley/plan';
 import { UsageError } from './errors.js';
 
 /** The plan flags as oclif parsed them. */
@@ -13,6 +22,7 @@ export interface PlanFlagValues {
   header?: string[] | undefined;
   redact?: string[] | undefined;
   body?: string | undefined;
+  'body-file'?: string | undefined;
   timeout?: string | undefined;
   pipelining?: number | undefined;
   http2?: boolean | undefined;
@@ -42,8 +52,15 @@ export function inputFromFlags(flags: PlanFlagValues): PlanFragment {
   if (flags.method !== undefined) input.method = flags.method;
   if (flags.header !== undefined) input.headers = flags.header.map(parseHeader);
   if (flags.redact !== undefined) input.redact = flags.redact;
-  if (flags.body !== undefined) input.body = Buffer.from(flags.body);
-  if (flags.timeout !== undefined) input.timeoutMs = parseDuration(flags.timeout);
+  // `-b @FILE` names a file, as curl's does: read (bounded, async) where the plan input is put together.
+  if (flags.body !== undefined && !flags.body.startsWith('@')) input.body = Buffer.from(flags.body);
+  if (flags.timeout !== undefined) {
+    input.timeoutMs = parseDuration(flags.timeout);
+    // In the user's own words: `--timeout 0.1ms` rounds to 0 ms, which they never typed.
+    if (input.timeoutMs < 1 || input.timeoutMs > MAX_TIMEOUT_MS) {
+      throw new UsageError(`--timeout must be from 1ms to ${formatDuration(MAX_TIMEOUT_MS)}, got ${flags.timeout}`);
+    }
+  }
   if (flags.pipelining !== undefined) input.pipelining = flags.pipelining;
   if (flags.http2) input.http2 = true;
   if (flags.insecure) input.insecure = true;

@@ -28,7 +28,7 @@ export const planFlags = {
   requests: Flags.integer({
     char: 'n',
     min: 1,
-    summary: 'Stop after this many requests instead of after a duration.',
+    summary: 'Stop after this many requests (with a scenario flow: iterations) instead of after a duration.',
     exclusive: ['duration'],
   }),
   client: Flags.option({
@@ -36,17 +36,23 @@ export const planFlags = {
     summary: 'pooled (default): keep-alive connections reused; per-request: a fresh connection for every request.',
   })(),
   scenario: Flags.string({
-    summary: 'Scenario file (YAML): named requests picked by weight, and the load; flags override it.',
+    summary:
+      'Scenario file (YAML): a flow of steps with test data, or named requests by weight, and the load; flags override it.',
   }),
   method: Flags.string({ char: 'm', summary: 'HTTP method. Default GET.' }),
-  header: Flags.string({ char: 'H', multiple: true, summary: "Request header 'Name: value' (repeatable)." }),
+  header: Flags.string({
+    char: 'H',
+    multiple: true,
+    summary: "Request header 'Name: value' (repeatable). Requests carry 'User-Agent: volley/VERSION' unless set here.",
+  }),
   redact: Flags.string({
     multiple: true,
     summary:
       'Mask this header in results and reports, repeatable (authorization, proxy-authorization, cookie and ' +
       'set-cookie always are); requests still carry its value.',
   }),
-  body: Flags.string({ char: 'b', summary: 'Request body.' }),
+  body: Flags.string({ char: 'b', summary: "Request body; '@FILE' reads it from FILE, as curl does." }),
+  'body-file': Flags.string({ summary: 'Request body from this file (at most 64 MiB).', exclusive: ['body'] }),
   timeout: Flags.string({
     summary: 'Give up on a request whose whole exchange (connect, headers, body) takes longer. Default 10s.',
   }),

@@ -1,13 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
 import { Agent } from '@volley/agent';
 import { Controller, type ControllerEvent } from '@volley/controller';
 import type { Plan } from '@volley/plan';
 import type { Logger } from 'pino';
 import type { Abortable } from './conduct.js';
-
-const BIN = fileURLToPath(new URL('../bin/run.js', import.meta.url));
+import { selfCommand } from './self-command.js';
 
 /**
  * `volley run`: a controller on an ephemeral loopback port and agents that join it through the real protocol, so
@@ -21,6 +20,8 @@ export function startLocalRun(
   agents = 1,
   onEvent?: (event: ControllerEvent) => void,
   workers = 1,
+  /** Where an agent process's log lines go (they are JSON lines): this process's log. */
+  logLine: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Abortable & { close(): Promise<void> } {
   // A random token keeps other local processes from joining the controller while it waits.
   const token = randomBytes(16).toString('hex');
@@ -45,7 +46,9 @@ export function startLocalRun(
       agent = new Agent({ url, token, name: 'local', logger, workers });
       session = agent.serve();
     } else {
-      for (let i = 0; i < agents; i++) children.push(spawnAgent(url, token, `local-${i + 1}`, logger.level, workers));
+      for (let i = 0; i < agents; i++) {
+        children.push(spawnAgent(url, token, `local-${i + 1}`, logger.level, workers, logLine));
+      }
     }
     return controller.run();
   })();
@@ -59,8 +62,18 @@ export function startLocalRun(
   return { result, abort: (reason) => controller.abort(reason), close };
 }
 
-/** A local agent process; the token travels in its environment, not on a command line others can read. */
-function spawnAgent(url: string, token: string, name: string, logLevel: string, workers: number): ChildProcess {
+/**
+ * A local agent process; the token travels in its environment, not on a command line others can read. Its log
+ * lines (JSON) come back through a pipe to `logLine`, so this process writes them above its progress line.
+ */
+function spawnAgent(
+  url: string,
+  token: string,
+  name: string,
+  logLevel: string,
+  workers: number,
+  logLine: (line: string) => void,
+): ChildProcess {
   const args = [
     'agent',
     '--connect',
@@ -75,11 +88,18 @@ function spawnAgent(url: string, token: string, name: string, logLevel: string, 
     logLevel,
     '--workers',
     `${workers}`,
+    '--log-format',
+    'json',
+    // Its "connecting" line names an internal id the user never asked for: the run says what it does.
+    '--no-banner',
   ];
-  return spawn(process.execPath, [BIN, ...args], {
+  const self = selfCommand();
+  const child = spawn(self.command, [...self.args, ...args], {
     env: { ...process.env, VOLLEY_TOKEN: token },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
+  if (child.stderr) createInterface({ input: child.stderr, crlfDelay: Number.POSITIVE_INFINITY }).on('line', logLine);
+  return child;
 }
 
 /** Lets a finished agent exit on its own, and makes sure one that does not is gone. */

@@ -1,6 +1,8 @@
-import { type Plan, type PlanFragment, type PlanInput, resolvePlan } from '@volley/plan';
+import { type Plan, PlanError, type PlanFragment, type PlanInput, resolvePlan } from '@volley/plan';
 import { UsageError } from './errors.js';
 import { inputFromFlags, type PlanFlagValues } from './flags-input.js';
+import { bodyFromFile, withUserAgent } from './request-defaults.js';
+import type { Scenario } from './scenario/index.js';
 
 /**
  * The one step where a scenario file and the command line meet. Flags override the file: a duration, request
@@ -31,17 +33,47 @@ export async function planFromInput(
   missingUrl = 'missing URL',
 ): Promise<{ plan: Plan; thresholds: string[] }> {
   const fromFlags = inputFromFlags(flags);
+  const body = await bodyFromFile(flags);
+  if (body !== undefined) fromFlags.body = body;
   if (flags.scenario === undefined) {
     if (!url) throw new UsageError(missingUrl);
-    return { plan: resolvePlan({ ...fromFlags, url } as PlanInput), thresholds: [] };
+    return { plan: resolvePlan(withUserAgent({ ...fromFlags, url }) as PlanInput), thresholds: [] };
   }
   // Loaded only for scenarios, so plain runs start without YAML and the schema validator.
-  const { loadScenario, endpointsOn } = await import('./scenario.js');
+  const { loadScenario, endpointsOn, flowOn, loadField } = await import('./scenario/index.js');
   const scenario = await loadScenario(flags.scenario);
   const target = url ?? scenario.url;
   if (!target) throw new UsageError(`${missingUrl}: give one on the command line or as url: in ${flags.scenario}`);
+  if (!URL.canParse(target)) throw new UsageError(`not a valid URL: ${JSON.stringify(target)}`);
   const input = mergeInput(scenario.load, fromFlags);
+  checkStagesKind(scenario, fromFlags, input);
   const endpoints = endpointsOn(scenario, target);
-  const plan = resolvePlan({ ...input, url: target, ...(endpoints.length > 0 ? { endpoints } : {}) } as PlanInput);
-  return { plan, thresholds: scenario.thresholds };
+  const flow = scenario.flow && flowOn(scenario.flow, target, input.headers);
+  try {
+    const plan = resolvePlan(
+      withUserAgent({
+        ...input,
+        url: target,
+        ...(endpoints.length > 0 ? { endpoints } : {}),
+        ...(flow ? { flow } : {}),
+      }) as PlanInput,
+    );
+    return { plan, thresholds: scenario.thresholds };
+  } catch (err) {
+    // The plan names the scenario field a mistake is in (`['flow', 1, 'headers', 'x-id']`), or for the load,
+    // says what it is about: either way it is reported at its place in the file.
+    if (!(err instanceof PlanError)) throw err;
+    const field = err.field ?? loadField(err, scenario.loadEntry, fromFlags);
+    if (field) throw scenario.locate.error(field, err.message);
+    throw err;
+  }
+}
+
+/** The file's stages kept under a model the command line chose: connection stages read as rates, or back. */
+function checkStagesKind(scenario: Scenario, flags: PlanFragment, input: PlanFragment): void {
+  const fileModel = scenario.load.stages ? scenario.load.model : undefined;
+  if (input.stages === scenario.load.stages && fileModel && flags.model && flags.model !== fileModel) {
+    const kind = fileModel === 'open' ? 'rates' : 'connections';
+    throw scenario.locate.error(['load', 'stages'], `these stages are ${kind}: they cannot go with --rate`);
+  }
 }

@@ -1,4 +1,4 @@
-import { decodeHistogramBase64, type Result } from '@volley/metrics';
+import { decodeHistogramBase64, RESULT_SCHEMA, type Result } from '@volley/metrics';
 import { redactHeaders, SECRET_HEADERS } from '@volley/plan';
 import { MiB, readBounded } from './bounded-read.js';
 import { UsageError } from './errors.js';
@@ -19,7 +19,13 @@ export async function readResult(path: string): Promise<Result> {
   } catch {
     throw new UsageError(`${path} is not JSON`);
   }
-  if (!isObject(doc) || doc.tool?.name !== 'volley' || doc.schema !== 1 || !Array.isArray(doc.intervals)) {
+  if (isObject(doc) && doc.tool?.name === 'volley' && typeof doc.schema === 'number' && doc.schema > RESULT_SCHEMA) {
+    throw new UsageError(
+      `${path} was written by a newer volley (${String(doc.tool.version)}, result schema ${doc.schema}; ` +
+        `this volley reads schema ${RESULT_SCHEMA}): upgrade volley to read it`,
+    );
+  }
+  if (!isObject(doc) || doc.tool?.name !== 'volley' || doc.schema !== RESULT_SCHEMA || !Array.isArray(doc.intervals)) {
     throw new UsageError(`${path} is not a volley result (write one with volley run -o FILE)`);
   }
   const problem = resultProblem(doc, '');

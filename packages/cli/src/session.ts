@@ -1,10 +1,12 @@
 import type { ControllerEvent } from '@volley/controller';
 import type { Result } from '@volley/metrics';
 import type { Plan } from '@volley/plan';
+import { nothingSucceeded } from '@volley/report';
 import { type Abortable, untilDone } from './conduct.js';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { Progress } from './progress.js';
 import { checkOutputPath, emitResult } from './report-output.js';
+import { stderrLine } from './status-line.js';
 import { applyThresholds, exitCodeFor, parseThresholds } from './thresholds.js';
 
 /** What a command that runs load asks of its session: how to show progress and where the result goes. */
@@ -63,9 +65,11 @@ export async function runSession(
   options: SessionOptions,
   start: (sink: SessionSink) => Promise<Abortable & { close?: () => Promise<void> }>,
 ): Promise<Result> {
-  const thresholds = parseThresholds(options.thresholds);
+  // The names `{step=NAME}` may use: a scenario's requests, or a flow's steps.
+  const names = [...options.plan.endpoints, ...(options.plan.flow?.steps ?? [])].map((e) => e.name);
+  const thresholds = parseThresholds(options.thresholds, names);
   await checkOutputPath(options.output);
-  const progress = new Progress(process.stderr, options.plan, options.quiet);
+  const progress = new Progress(stderrLine, options.plan, options.quiet);
   let metrics: MetricsServer | undefined;
   let close: (() => Promise<void>) | undefined;
   let result: Result;
@@ -80,12 +84,16 @@ export async function runSession(
       },
       say: (line) => progress.line(line),
     };
+    progress.begin();
     const run = await start(sink);
     close = run.close;
     result = await untilDone(run);
     progress.clear();
     applyThresholds(result, thresholds);
     await emitResult(result, options.format, options.output);
+    // The text report says it at its top; a JSON or CSV reader on stdout may not look, so stderr says it too.
+    const failure = nothingSucceeded(result);
+    if (failure !== undefined && options.format !== 'text') stderrLine.line(`volley: ${failure}`);
     process.exitCode = exitCodeFor(result);
   } finally {
     progress.clear();

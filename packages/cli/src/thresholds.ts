@@ -1,10 +1,15 @@
 import type { Result } from '@volley/metrics';
-import { evaluateThresholds, parseThreshold, type Threshold } from '@volley/report';
+import { checkThresholdNames, evaluateThresholds, parseThreshold, type Threshold } from '@volley/report';
 import { EXIT } from './errors.js';
 
-/** Parses every threshold up front (a bad one is exit 2 before any load is sent). */
-export function parseThresholds(exprs: readonly string[]): Threshold[] {
-  return exprs.map(parseThreshold);
+/**
+ * Parses every threshold up front (a bad one is exit 2 before any load is sent). `names`, when the run's named
+ * requests are known (a scenario's, a saved result's), are what `{step=NAME}` may name.
+ */
+export function parseThresholds(exprs: readonly string[], names?: readonly string[]): Threshold[] {
+  const thresholds = exprs.map(parseThreshold);
+  if (names !== undefined) checkThresholdNames(thresholds, names);
+  return thresholds;
 }
 
 /** Evaluates the thresholds into the result (so the report and the file both show them). */

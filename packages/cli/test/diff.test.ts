@@ -40,6 +40,20 @@ describe('volley diff (and compare A B, its alias)', () => {
     assert.match(text.stdout, /req\/s\s+[\d,.]+\s+[\d,.]+\s+\+[\d.]+%\s+better/);
   });
 
+  it('--fail-on-regression exits 1 when a figure is WORSE, 0 when none is; different plans are warned of', async () => {
+    const worse = await volley('diff', b, a, '--fail-on-regression');
+    assert.equal(worse.code, 1, worse.stderr);
+    assert.match(worse.stdout, /req\/s.*WORSE/, 'the table is printed first');
+    assert.match(worse.stderr, /^volley: warning: the two runs had different plans \(connections 8 vs 1\)\n/);
+    assert.match(worse.stderr, /\nvolley: regression: req\/s(, [^\n]+)? WORSE beyond the noise\n$/);
+    const alias = await volley('compare', b, a, '--fail-on-regression', '--format', 'json');
+    assert.equal(alias.code, 1, alias.stderr);
+    assert.equal((await volley('diff', b, a)).code, 0, 'without the flag a regression is only shown');
+    const same = await volley('diff', a, a, '--fail-on-regression');
+    assert.equal(same.code, 0, same.stderr);
+    assert.equal(same.stderr, '', 'the same plan: no warning');
+  });
+
   it('compare A B prints what diff A B prints, table and JSON, and -o writes the JSON form', async () => {
     for (const format of ['text', 'json']) {
       const diff = await volley('diff', a, b, '--format', format);

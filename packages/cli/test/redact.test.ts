@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FORMAT_NAMES } from '@volley/report';
+import { version as VERSION } from '../src/version.js';
 import { volley } from './bin.js';
 
 const SECRET = 's3cret';
@@ -61,6 +62,7 @@ describe('secrets in results and reports', () => {
       ['Cookie', '[redacted]'],
       ['X-Api-Key', '[redacted]'],
       ['X-Trace', 'visible'],
+      ['user-agent', `volley/${VERSION}`],
     ]);
     assert.doesNotMatch(out.stdout, new RegExp(SECRET), 'the text report');
     for (const [format, text] of Object.entries(await renderings(file))) {
@@ -119,7 +121,10 @@ describe('secrets in results and reports', () => {
     assert.equal(seen[0]?.['x-tenant'], `t-${SECRET}`);
     assert.doesNotMatch(out.stdout, new RegExp(SECRET));
     const doc = JSON.parse(await readFile(file, 'utf8'));
-    assert.deepEqual(doc.plan.headers, [['Proxy-Authorization', '[redacted]']]);
+    assert.deepEqual(doc.plan.headers, [
+      ['Proxy-Authorization', '[redacted]'],
+      ['user-agent', `volley/${VERSION}`],
+    ]);
     assert.deepEqual(doc.plan.endpoints[0].headers, [
       ['X-Tenant', '[redacted]'],
       ['Set-Cookie', '[redacted]'],

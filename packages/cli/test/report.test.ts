@@ -105,6 +105,40 @@ describe('volley report, from a real run', () => {
     );
   });
 
+  it('--json prints the result document, as run --json does', async () => {
+    const out = await volley('report', file, '--json', '--threshold', 'p(99)<10s', '--threshold', 'rps>1k/s');
+    assert.equal(out.code, 0, out.stderr);
+    const doc = JSON.parse(out.stdout);
+    assert.equal(doc.requests.total, result.requests.total);
+    assert.deepEqual(
+      doc.thresholds.map((t: { expr: string; pass: boolean }) => [t.expr, t.pass]),
+      [
+        ['p(99)<10s', true],
+        ['rps>1k/s', true],
+      ],
+    );
+  });
+
+  it('a threshold on a request name the saved result does not have is exit 2, naming it', async () => {
+    const out = await volley('report', file, '--threshold', 'p99{step=login}<1s');
+    assert.equal(out.code, 2);
+    assert.equal(out.stderr, 'volley: p99{step=login}<1s: no request named "login" (the run has none)\n');
+  });
+
+  it('a result of a newer schema is said to be from a newer volley', async () => {
+    const doc = JSON.parse(await readFile(file, 'utf8'));
+    await writeFile(
+      join(dir, 'newer.json'),
+      JSON.stringify({ ...doc, schema: 2, tool: { name: 'volley', version: '9.0.0' } }),
+    );
+    const out = await volley('report', join(dir, 'newer.json'));
+    assert.equal(out.code, 2);
+    assert.match(
+      out.stderr,
+      /^volley: .*newer\.json was written by a newer volley \(9\.0\.0, result schema 2; this volley reads schema 1\): upgrade volley to read it\n$/,
+    );
+  });
+
   it('refuses a missing file, a file that is not JSON, a document that is not a result, and a bad format', async () => {
     await writeFile(join(dir, 'junk.txt'), 'hello');
     await writeFile(join(dir, 'other.json'), '{"schema": 1}');
@@ -190,9 +224,17 @@ describe('--threshold on run and from a scenario file', () => {
         ['rps>1000000000', false],
       ],
     );
+    const before = target.stats().requests;
+    const typo = await volley('run', '--scenario', scenario, '-q', '--threshold', 'p(95){step=hom}<1s');
+    assert.equal(typo.code, 2);
+    assert.equal(typo.stderr, 'volley: p(95){step=hom}<1s: no request named "hom" (the run has "home")\n');
+    assert.equal(target.stats().requests, before, 'nothing sent');
+    const step = await volley('run', '--scenario', scenario, '-q', '--json', '--threshold', 'p(95){request=home}<30s');
+    assert.equal(step.code, 0, step.stderr);
+    assert.equal(JSON.parse(step.stdout).thresholds[0].pass, true);
     await writeFile(scenario, `url: ${target.url}\nrequests:\n  - name: home\nthresholds:\n  - p99 is small\n`);
     const bad = await volley('run', '--scenario', scenario);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr.trim(), /s\.yaml:5:5: thresholds\[0\]: must be a threshold like p99<250ms/);
+    assert.match(bad.stderr.trim(), /s\.yaml:5:5: thresholds\[0\]: not a threshold: "p99 is small" \(like p99<250ms/);
   });
 });

@@ -125,7 +125,7 @@ load:
     server.reset();
     const file = await write(
       'open.yaml',
-      `url: ${origin}\nrequests:\n  - name: a\n    weight: 3\n  - name: b\n    path: /b\nload:\n  rate: 400\n  duration: 1s\n  connections: 10\n`,
+      `url: ${origin}\nrequests:\n  - name: a\n    weight: 3\n  - name: b\n    path: /b\nload:\n  rate: 400\n  duration: 1s\n  connections: 50\n`,
     );
     const open = await volley('run', '--scenario', file, '--format', 'json');
     assert.equal(open.code, 0, open.stderr);

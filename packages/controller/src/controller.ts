@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { buildResult, type IntervalSummary, type Result, RunAggregate } from '@volley/metrics';
-import { askedRate, describePlan, type Plan, splitPlan } from '@volley/plan';
+import { askedRate, describePlan, type Plan, requestWeights, splitPlan } from '@volley/plan';
 import { type Message, planToWire } from '@volley/protocol';
 import type { Logger } from 'pino';
 import { type AgentLink, AgentServer, type AgentServerOptions } from './agent-server.js';
@@ -157,7 +157,7 @@ export class Controller {
       measuredMs: Math.max(0, ...members.map((m) => m.durationMs)),
       aborted: this.aborted || members.every((m) => m.lost),
       targetRate: askedRate(this.options.plan),
-      weights: new Map(this.options.plan.endpoints.map((e) => [e.name, e.weight])),
+      weights: requestWeights(this.options.plan),
     });
   }
 

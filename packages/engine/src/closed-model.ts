@@ -1,6 +1,7 @@
 import { type ClosedPlan, slotsOf } from '@volley/plan';
 import type { Timer } from './clock.js';
 import { ClosedLoop, type LoopHost } from './closed-loop.js';
+import { ClosedFlowRun } from './flow/closed-flow.js';
 import type { EngineModel } from './model.js';
 import { ModelRun } from './model-run.js';
 import { RequestMix } from './request-template.js';
@@ -86,7 +87,8 @@ export class ClosedModelRun extends ModelRun<ClosedPlan> implements LoopHost {
 
 /** The closed model in the engine's registry. */
 export const closedModel = {
-  create: (plan, sink, options) => new ClosedModelRun(plan, sink, options),
+  create: (plan, sink, options) =>
+    plan.flow ? new ClosedFlowRun(plan, sink, options) : new ClosedModelRun(plan, sink, options),
   // Connection stages open their connections as the ramp reaches them.
   preconnect: (plan) => (plan.stages.length > 0 ? 0 : plan.connections),
   warmUp: {},

@@ -9,7 +9,11 @@ export type ErrorKind =
   | 'TLS'
   | 'protocol'
   | 'aborted'
-  | 'other';
+  | 'EMFILE'
+  | 'ENFILE'
+  | 'other'
+  /** An error no kind above covers, with the code (or error name) that says what it was: `other:ERR_X`. */
+  | `other:${string}`;
 
 /** The code an aborted run destroys its connections with, so in-flight requests count as `aborted`. */
 export const ABORT_CODE = 'VOLLEY_ABORTED';
@@ -17,11 +21,43 @@ export const ABORT_CODE = 'VOLLEY_ABORTED';
 /** The code a request is aborted with when its whole exchange outlived the plan's timeout. */
 export const TIMEOUT_CODE = 'VOLLEY_TIMEOUT';
 
-/** Classifies an error once, where it happens, from its `code` (undici and Node system errors). */
+/** At most this many kinds keep their first message: kinds are few, and this bounds the memory whatever happens. */
+const MAX_FIRST_MESSAGES = 64;
+const firstMessages = new Map<string, string>();
+
+/**
+ * Classifies an error once, where it happens, from its `code` (undici and Node system errors), and keeps the first
+ * message of each kind this process sees (see firstErrorMessage): only the first error of a kind pays for it.
+ */
 export function classifyError(err: unknown): ErrorKind {
+  const kind = kindOf(err);
+  if (!firstMessages.has(kind) && firstMessages.size < MAX_FIRST_MESSAGES) {
+    firstMessages.set(kind, String((err as Error | null)?.message ?? err).slice(0, 300));
+  }
+  return kind;
+}
+
+/** The message of the first error of this kind this process (this thread) classified, if it did. */
+export function firstErrorMessage(kind: string): string | undefined {
+  return firstMessages.get(kind);
+}
+
+/**
+ * `other`, with what names the error kept in the kind (`other:UND_ERR_INVALID_ARG`), so an unlisted cause is not
+ * lost. Only printable characters, no spaces, and short: a kind crosses the wire as a short name (see wire.ts).
+ */
+function otherKind(name: unknown): ErrorKind {
+  const cleaned = typeof name === 'string' ? name.replace(/[^\w.-]/g, '').slice(0, 40) : '';
+  return cleaned === '' || cleaned === 'Error' ? 'other' : `other:${cleaned}`;
+}
+
+function kindOf(err: unknown): ErrorKind {
   const code = (err as { code?: unknown } | null)?.code;
-  // undici's HTTP/1.1 parser leaves `code` unset when a response is not HTTP at all (an SSH banner, garbage).
-  if (typeof code !== 'string') return (err as Error | null)?.name === 'HTTPParserError' ? 'protocol' : 'other';
+  if (typeof code !== 'string') {
+    const name = (err as Error | null)?.name;
+    // undici's HTTP/1.1 parser leaves `code` unset when a response is not HTTP at all (an SSH banner, garbage).
+    return name === 'HTTPParserError' ? 'protocol' : otherKind(name);
+  }
   switch (code) {
     case 'ECONNREFUSED':
       return 'ECONNREFUSED';
@@ -51,6 +87,11 @@ export function classifyError(err: unknown): ErrorKind {
     case 'UND_ERR_DESTROYED':
     case 'UND_ERR_CLOSED':
       return 'aborted';
+    // Out of file descriptors: in this process (ulimit -n), or in the whole system. Not the target's fault.
+    case 'EMFILE':
+      return 'EMFILE';
+    case 'ENFILE':
+      return 'ENFILE';
     default:
       if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || code.includes('CERT') || code === 'EPROTO') {
         return 'TLS';
@@ -58,6 +99,6 @@ export function classifyError(err: unknown): ErrorKind {
       if (code.startsWith('HPE_') || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' || code === 'UND_ERR_INFO') {
         return 'protocol';
       }
-      return 'other';
+      return otherKind(code);
   }
 }

@@ -3,7 +3,7 @@
 export type { ClientStrategy, Connection } from './client/index.js';
 export { createStrategy } from './client/index.js';
 export { type Clock, realClock, type Timer } from './clock.js';
-export { ABORT_CODE, classifyError, type ErrorKind } from './error-kind.js';
+export { ABORT_CODE, classifyError, type ErrorKind, firstErrorMessage } from './error-kind.js';
 export type { EngineModel } from './model.js';
 export { LATE_AFTER_US } from './open-model.js';
 export { buildTemplates, RequestMix, type RequestTemplate } from './request-template.js';

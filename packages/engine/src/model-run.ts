@@ -1,9 +1,10 @@
 import { type IntervalData, Recorder } from '@volley/metrics';
-import type { Plan } from '@volley/plan';
+import { compileFlow, type Plan } from '@volley/plan';
 import { type ClientStrategy, type Connection, createStrategy } from './client/index.js';
 import { type Clock, realClock, type Timer } from './clock.js';
 import { ABORT_CODE, TIMEOUT_CODE } from './error-kind.js';
 import type { Exchange } from './exchange.js';
+import { talliesOf } from './flow/judge.js';
 
 /** Receives each interval as it closes; the engine never formats or sends anything itself. */
 export type IntervalSink = (interval: IntervalData) => void;
@@ -32,6 +33,16 @@ export interface RunOptions {
   strategy?: ClientStrategy;
 }
 
+/** A recorder for the plan: one per named request or flow step, with a flow's checks and iterations. */
+function recorderFor(plan: Plan): Recorder {
+  if (!plan.flow) return new Recorder(plan.endpoints.map((e) => e.name));
+  const steps = compileFlow(plan.flow).steps;
+  return new Recorder(
+    plan.flow.steps.map((s) => s.name),
+    { checks: steps.map(talliesOf) },
+  );
+}
+
 class AbortedError extends Error {
   readonly code = ABORT_CODE;
 }
@@ -55,8 +66,10 @@ export abstract class ModelRun<P extends Plan = Plan> implements RunHandle {
   protected readonly recorder: Recorder;
   protected readonly connections: Connection[] = [];
   /** Every exchange of the run, busy or not: what the timeout sweep looks at. Models add theirs in begin(). */
-  protected readonly exchanges: Exchange[] = [];
+  protected readonly exchanges: Array<Pick<Exchange, 'expire'>> = [];
   protected readonly strategy: ClientStrategy;
+  /** Was the strategy the caller's (a test's fake network)? Then it serves every origin a flow names. */
+  protected readonly givenStrategy: boolean;
   /** Every reading of time and every timer of the run, the models' included, goes through it. */
   protected readonly clock: Clock;
   /** clock.now() at the start: time zero of the run. */
@@ -83,9 +96,10 @@ export abstract class ModelRun<P extends Plan = Plan> implements RunHandle {
     private readonly sink: IntervalSink,
     options: RunOptions = {},
   ) {
-    this.recorder = new Recorder(plan.endpoints.map((e) => e.name));
+    this.recorder = recorderFor(plan);
     this.clock = options.clock ?? realClock;
     this.strategy = options.strategy ?? createStrategy(plan);
+    this.givenStrategy = options.strategy !== undefined;
     this.done = new Promise((resolve) => {
       this.resolve = resolve;
     });

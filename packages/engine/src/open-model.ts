@@ -3,6 +3,7 @@ import { type OpenPlan, slotsOf } from '@volley/plan';
 import type { Connection } from './client/index.js';
 import type { Clock, Timer } from './clock.js';
 import { Exchange } from './exchange.js';
+import { OpenFlowRun } from './flow/open-flow.js';
 import type { EngineModel } from './model.js';
 import { ModelRun } from './model-run.js';
 import { RequestMix } from './request-template.js';
@@ -179,7 +180,8 @@ class OpenExchange extends Exchange {
 
 /** The open model in the engine's registry. */
 export const openModel = {
-  create: (plan, sink, options) => new OpenModelRun(plan, sink, options),
+  create: (plan, sink, options) =>
+    plan.flow ? new OpenFlowRun(plan, sink, options) : new OpenModelRun(plan, sink, options),
   preconnect: (plan) => plan.connections,
   // As fast as it goes: the pump and its timers get as hot as the sends.
   warmUp: { rate: 100_000 },

@@ -67,8 +67,9 @@ export function prepare(plan: Plan, sink: IntervalSink, options: PrepareOptions 
   }
   const model = engineModel(plan);
   const run = model.create(plan, sink, runOptions);
-  // A strategy given by the caller (a test's fake network) has no HTTP path of this process's to warm up.
-  const warm = runOptions.strategy ? undefined : warmUp(plan, model.warmUp, startRun, warmUpRequests);
+  // A strategy given by the caller (a test's fake network) has no HTTP path of this process's to warm up. A flow
+  // is not warmed up: its requests may change state on the target (a login, an order) and use up unique rows.
+  const warm = runOptions.strategy || plan.flow ? undefined : warmUp(plan, model.warmUp, startRun, warmUpRequests);
   const ready = Promise.all([warm, run.prepare(model.preconnect(plan))]).then(() => {});
   return {
     ready,

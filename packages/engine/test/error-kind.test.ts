@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { type AddressInfo, createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { resolvePlan } from '@volley/plan';
-import { classifyError, startRun } from '../src/index.js';
+import { classifyError, firstErrorMessage, startRun } from '../src/index.js';
 
 describe('classifyError', () => {
   const cases: Array<[string, string]> = [
@@ -17,12 +17,30 @@ describe('classifyError', () => {
     ['DEPTH_ZERO_SELF_SIGNED_CERT', 'TLS'],
     ['HPE_INVALID_CONSTANT', 'protocol'],
     ['VOLLEY_ABORTED', 'aborted'],
-    ['EWHATEVER', 'other'],
+    ['EMFILE', 'EMFILE'],
+    ['ENFILE', 'ENFILE'],
+    ['EWHATEVER', 'other:EWHATEVER'],
+    ['UND_ERR_INVALID_ARG', 'other:UND_ERR_INVALID_ARG'],
+    ['a code with spaces\nand a newline', 'other:acodewithspacesandanewline'],
+    ['', 'other'],
   ];
   for (const [code, kind] of cases) {
     it(`classifies ${code} as ${kind}`, () => assert.equal(classifyError(Object.assign(new Error(), { code })), kind));
   }
   it('classifies an error without a code as other', () => assert.equal(classifyError(new Error('x')), 'other'));
+  it('keeps the name of an error without a code', () => {
+    assert.equal(classifyError(new TypeError('bad')), 'other:TypeError');
+  });
+  it('keeps the first message of each kind, and only the first', () => {
+    classifyError(Object.assign(new Error('ENOTSUP: not here'), { code: 'ENOTSUP' }));
+    classifyError(Object.assign(new Error('a later one'), { code: 'ENOTSUP' }));
+    assert.equal(firstErrorMessage('other:ENOTSUP'), 'ENOTSUP: not here');
+  });
+  it('every kind it makes is one the wire accepts: printable, no spaces, at most 64 characters', () => {
+    const code = `X${'y'.repeat(200)} z`;
+    const kind = classifyError(Object.assign(new Error(), { code }));
+    assert.match(kind, /^[\x21-\x7e]{1,64}$/);
+  });
   it("classifies undici's HTTPParserError without a code as protocol", () => {
     assert.equal(classifyError(Object.assign(new Error('Expected HTTP/'), { name: 'HTTPParserError' })), 'protocol');
   });

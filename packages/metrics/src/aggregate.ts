@@ -1,8 +1,13 @@
 import { createIntervalHistogram, createTotalHistogram, encodeHistogram, type Histogram } from './histogram.js';
-import { addCounts, countMap, type IntervalData, sumCounts } from './interval.js';
+import { addCounts, type CheckCount, countMap, type IntervalData, sumCounts } from './interval.js';
 import { IntervalMerger, IntervalRejectedError, type MergeNotice } from './interval-merger.js';
-import { type MergedEndpointInterval, type MergedInterval, summarizeMergedInterval } from './merged-interval.js';
-import type { AgentSummary, IntervalSummary, RequestCounts } from './result.js';
+import {
+  addChecks,
+  type MergedEndpointInterval,
+  type MergedInterval,
+  summarizeMergedInterval,
+} from './merged-interval.js';
+import type { AgentSummary, IntervalSummary, IterationSummary, RequestCounts } from './result.js';
 import { type LatencySummary, summarize } from './summary.js';
 
 /** From this many agents on, the first join of a process warms the merge path up (see warmUpMerging). */
@@ -19,12 +24,16 @@ export interface MergedEndpoint {
   name: string;
   requests: RequestCounts;
   latency: LatencySummary;
+  /** Flows: each check of the step, in its order. */
+  checks?: CheckCount[];
 }
 
 interface EndpointTotals {
   histogram: Histogram;
   byStatus: Record<string, number>;
   byError: Record<string, number>;
+  checks: Map<string, { passed: number; failed: number }>;
+  expected: number;
 }
 
 /** Who an agent is, for the result's agent list. */
@@ -56,6 +65,8 @@ export interface Merged {
   agents: AgentSummary[];
   /** Scenario runs: per named request, in the order first seen (the scenario's order). */
   endpoints: MergedEndpoint[];
+  /** Flows: iterations ended and begun, and their durations; null for runs of fixed requests. */
+  iterations: IterationSummary | null;
   intervals: IntervalSummary[];
 }
 
@@ -79,6 +90,7 @@ export class RunAggregate {
   private readonly merger: IntervalMerger<string>;
   private readonly closed: IntervalSummary[] = [];
   private readonly endpoints = new Map<string, EndpointTotals>();
+  private flow: { iterations: number; started: number; expected: number; histogram: Histogram } | undefined;
 
   /**
    * `onInterval` hears each merged interval as it closes, in order, for live progress; `onNotice` hears each
@@ -137,7 +149,7 @@ export class RunAggregate {
   merge(): Merged {
     this.merger.flush();
     return {
-      requests: counts(this.byStatus, this.byError),
+      requests: counts(this.byStatus, this.byError, this.flow?.expected ?? 0),
       latency: summarize(this.total),
       serviceTime: this.service ? summarize(this.service) : null,
       late: this.late,
@@ -150,9 +162,15 @@ export class RunAggregate {
       }),
       endpoints: [...this.endpoints].map(([name, e]) => ({
         name,
-        requests: counts(e.byStatus, e.byError),
+        requests: counts(e.byStatus, e.byError, e.expected),
         latency: summarize(e.histogram),
+        ...(e.checks.size > 0
+          ? { checks: [...e.checks].map(([check, t]) => ({ name: check, passed: t.passed, failed: t.failed })) }
+          : {}),
       })),
+      iterations: this.flow
+        ? { count: this.flow.iterations, started: this.flow.started, duration: summarize(this.flow.histogram) }
+        : null,
       intervals: [...this.closed],
     };
   }
@@ -171,6 +189,13 @@ export class RunAggregate {
     this.late += m.late;
     this.dropped += m.dropped;
     for (const [name, e] of m.endpoints) this.addEndpoint(name, e);
+    if (m.flow) {
+      this.flow ??= { iterations: 0, started: 0, expected: 0, histogram: createTotalHistogram() };
+      this.flow.histogram.add(m.flow.histogram);
+      this.flow.iterations += m.flow.iterations;
+      this.flow.started += m.flow.started;
+      this.flow.expected += m.flow.expected;
+    }
     const summary = summarizeMergedInterval(m);
     this.closed.push(summary);
     this.onInterval?.(summary);
@@ -179,24 +204,36 @@ export class RunAggregate {
   private addEndpoint(name: string, e: MergedEndpointInterval): void {
     let totals = this.endpoints.get(name);
     if (!totals) {
-      totals = { histogram: createTotalHistogram(), byStatus: countMap(), byError: countMap() };
+      totals = {
+        histogram: createTotalHistogram(),
+        byStatus: countMap(),
+        byError: countMap(),
+        checks: new Map(),
+        expected: 0,
+      };
       this.endpoints.set(name, totals);
     }
     totals.histogram.add(e.histogram);
     addCounts(totals.byStatus, e.byStatus);
     addCounts(totals.byError, e.byError);
+    addChecks(totals.checks, e.checks);
+    totals.expected += e.expected;
   }
 }
 
 /**
  * Request counts from statuses and errors: ok are the 2xx and 3xx responses (not a status 0 or 1xx a crafted
- * interval may hold), errors are requests with no response.
+ * interval may hold) and, in a flow, the other responses a status check expected; errors are requests with no
+ * response.
  */
-function counts(byStatus: Record<string, number>, byError: Record<string, number>): RequestCounts {
+function counts(byStatus: Record<string, number>, byError: Record<string, number>, expected = 0): RequestCounts {
   const errors = sumCounts(byError);
+  const responses = sumCounts(byStatus);
   let ok = 0;
   for (const [status, n] of Object.entries(byStatus)) if (Number(status) >= 200 && Number(status) < 400) ok += n;
-  return { total: sumCounts(byStatus) + errors, ok, errors, byStatus: { ...byStatus }, byError: { ...byError } };
+  // A crafted interval cannot make more responses ok than there are.
+  ok = Math.min(responses, ok + expected);
+  return { total: responses + errors, ok, errors, byStatus: { ...byStatus }, byError: { ...byError } };
 }
 
 /** Reports merged by the warm-up: enough for V8 to optimize the walk, the adds and the summaries. */

@@ -17,7 +17,14 @@ export {
   meanAndStdDeviation,
   SIGNIFICANT_DIGITS,
 } from './histogram.js';
-export { addCounts, countMap, type EndpointInterval, type IntervalData, sumCounts } from './interval.js';
+export {
+  addCounts,
+  type CheckCount,
+  countMap,
+  type EndpointInterval,
+  type IntervalData,
+  sumCounts,
+} from './interval.js';
 export {
   DEFAULT_MAX_OPEN_INTERVALS,
   IntervalMerger,
@@ -38,6 +45,7 @@ export {
   type AgentSummary,
   type EndpointSummary,
   type IntervalSummary,
+  type IterationSummary,
   RESULT_SCHEMA,
   type RequestCounts,
   type Result,

@@ -9,6 +9,7 @@ import {
   releaseSlot,
   type Slot,
 } from './merged-interval.js';
+import { Watermark } from './watermark.js';
 
 /** How many intervals may wait for a slow member before the oldest goes out without it. */
 export const DEFAULT_MAX_OPEN_INTERVALS = 64;
@@ -83,13 +84,8 @@ interface Member {
  */
 export class IntervalMerger<Id extends MemberId = string> {
   private readonly members = new Map<Id, Member>();
-  /**
-   * Present members counted by their `last` seq, so the lowest (what interval may go out) is known without a pass
-   * over every member on every report: with 2,000 agents that pass was 4 million steps a second.
-   */
-  private readonly presentAt = new Map<number, number>();
-  /** The lowest key of presentAt, as far as known; recomputed when its count falls to zero. */
-  private lowest = -1;
+  /** The lowest last seq among present members: what interval may go out. */
+  private readonly watermark = new Watermark();
   /** Open intervals, lowest seq first. */
   private readonly open: Slot[] = [];
   /** Every seq below this has gone out. */
@@ -120,7 +116,7 @@ export class IntervalMerger<Id extends MemberId = string> {
   join(id: Id): void {
     if (this.members.has(id)) return;
     this.members.set(id, { state: 'present', last: -1 });
-    this.count(-1, 1);
+    this.watermark.add(-1);
   }
 
   /** The member finished: it has sent everything it will, so no interval waits for it any more. */
@@ -153,15 +149,13 @@ export class IntervalMerger<Id extends MemberId = string> {
       // Its interval went out (forced) without it: carry it into the next one to go out, so that it counts.
       const head = this.open[0] as Slot;
       addToSlot(head, interval, parsed, alsoInto, true);
-      this.count(member.last, -1);
-      this.count(seq, 1);
+      this.watermark.move(member.last, seq);
       member.last = seq;
       this.onNotice?.({ type: 'late', member: id, seq, into: head.seq });
       return;
     }
     addToSlot(this.slotFor(interval), interval, parsed, alsoInto, false);
-    this.count(member.last, -1);
-    this.count(seq, 1);
+    this.watermark.move(member.last, seq);
     member.last = seq;
     this.emitComplete();
     while (this.open.length > this.maxOpen) this.force();
@@ -211,31 +205,13 @@ export class IntervalMerger<Id extends MemberId = string> {
     const member = this.members.get(id);
     if (member?.state !== 'present') return;
     member.state = state;
-    this.count(member.last, -1);
+    this.watermark.remove(member.last);
     this.emitComplete();
-  }
-
-  /** `delta` present members now have `last` as their last seq. */
-  private count(last: number, delta: number): void {
-    const n = (this.presentAt.get(last) ?? 0) + delta;
-    if (n > 0) this.presentAt.set(last, n);
-    else this.presentAt.delete(last);
-    if (delta > 0 && last < this.lowest) this.lowest = last;
-  }
-
-  /** The lowest seq every present member has sent (-1: one has sent nothing); Infinity when none is present. */
-  private watermark(): number {
-    if (this.presentAt.has(this.lowest)) return this.lowest;
-    // The lowest moved up: a pass over the distinct last seqs (a handful: members report the same seqs).
-    let low = Number.POSITIVE_INFINITY;
-    for (const last of this.presentAt.keys()) if (last < low) low = last;
-    this.lowest = low;
-    return low;
   }
 
   /** Emits, lowest first, every open interval that no present member can still send. */
   private emitComplete(): void {
-    const watermark = this.watermark();
+    const watermark = this.watermark.lowest();
     while (this.open.length > 0 && (this.open[0] as Slot).seq <= watermark) this.emitHead();
   }
 
@@ -273,7 +249,15 @@ function validCounts(interval: IntervalData): boolean {
     return false;
   }
   if (!okMap(interval.byStatus) || !okMap(interval.byError)) return false;
-  return (interval.endpoints ?? []).every((e) => okMap(e.byStatus) && okMap(e.byError));
+  const flowCounts = [interval.iterations, interval.iterationsStarted, interval.expected];
+  if (flowCounts.some((n) => n !== undefined && !ok(n))) return false;
+  return (interval.endpoints ?? []).every(
+    (e) =>
+      okMap(e.byStatus) &&
+      okMap(e.byError) &&
+      (e.expected === undefined || ok(e.expected)) &&
+      (e.checks ?? []).every((c) => ok(c.passed) && ok(c.failed)),
+  );
 }
 
 /**
@@ -291,6 +275,9 @@ function countMismatch(interval: IntervalData, parsed: ParsedHistograms): string
   for (const { endpoint, histogram } of parsed.endpoints) {
     const own = sumCounts(endpoint.byStatus);
     if (histogram.count !== own) return `histogram of ${endpoint.name} holds ${histogram.count} values for ${own}`;
+  }
+  if (parsed.iterations && parsed.iterations.count !== (interval.iterations ?? 0)) {
+    return `iteration histogram holds ${parsed.iterations.count} values for ${interval.iterations ?? 0} iterations`;
   }
   return undefined;
 }

@@ -20,8 +20,23 @@ export interface IntervalData {
   late?: number | undefined;
   /** Open model only: sends due before the end that never went out, every connection being busy (k6's dropped_iterations). */
   dropped?: number | undefined;
-  /** Scenario runs only: the same interval per named request, in the plan's order of requests. */
+  /** Scenario runs only: the same interval per named request (or flow step), in the plan's order. */
   endpoints?: EndpointInterval[] | undefined;
+  /** Flows only: iterations that ended in this interval. */
+  iterations?: number | undefined;
+  /** Flows only: HdrHistogram of those iterations' durations (µs, think time included). */
+  iterationHistogram?: Uint8Array | undefined;
+  /** Flows only: iterations that began in this interval (each took one row of every data set). */
+  iterationsStarted?: number | undefined;
+  /** Flows only: responses outside 2xx/3xx that a status check expected: ok, not failures. */
+  expected?: number | undefined;
+}
+
+/** One check's tally: a step's status, body, JSON or header check. */
+export interface CheckCount {
+  name: string;
+  passed: number;
+  failed: number;
 }
 
 /** One named request's share of an interval (a scenario's request, picked by weight). */
@@ -30,6 +45,10 @@ export interface EndpointInterval {
   histogram: Uint8Array;
   byStatus: Record<string, number>;
   byError: Record<string, number>;
+  /** Flows only: the step's checks, in its order. */
+  checks?: CheckCount[] | undefined;
+  /** Flows only: this step's responses outside 2xx/3xx that its status check expected. */
+  expected?: number | undefined;
 }
 
 /**

@@ -1,6 +1,13 @@
 import { BucketArena, type EncodedHistogram, readEncodedHistogram } from './encoded-histogram.js';
 import { createIntervalHistogram, encodeHistogram, type Histogram } from './histogram.js';
-import { addCounts, countMap, type EndpointInterval, type IntervalData, sumCounts } from './interval.js';
+import {
+  addCounts,
+  type CheckCount,
+  countMap,
+  type EndpointInterval,
+  type IntervalData,
+  sumCounts,
+} from './interval.js';
 import type { IntervalSummary } from './result.js';
 import { summarize } from './summary.js';
 
@@ -9,6 +16,19 @@ export interface MergedEndpointInterval {
   readonly histogram: Histogram;
   readonly byStatus: Record<string, number>;
   readonly byError: Record<string, number>;
+  /** Flows: each check's tally, by name, in the order first reported. */
+  readonly checks: Map<string, { passed: number; failed: number }>;
+  /** Flows: responses outside 2xx/3xx that the step's status check expected. */
+  expected: number;
+}
+
+/** A flow's figures in a merged interval: iterations ended and begun, their durations, expected statuses. */
+export interface MergedFlow {
+  iterations: number;
+  started: number;
+  expected: number;
+  /** Iteration durations, in microseconds. */
+  readonly histogram: Histogram;
 }
 
 /**
@@ -33,6 +53,8 @@ export interface MergedInterval {
   readonly dropped: number;
   /** Scenario runs only: per named request, in the order first reported. */
   readonly endpoints: ReadonlyMap<string, MergedEndpointInterval>;
+  /** Flows only: undefined when no report carried flow figures. */
+  readonly flow: MergedFlow | undefined;
   /** Reports of this seq merged in. */
   readonly reports: number;
   /** Reports of earlier, already emitted seqs carried into this one so that they still count (see IntervalMerger). */
@@ -44,6 +66,7 @@ export interface ParsedHistograms {
   latency: EncodedHistogram;
   service: EncodedHistogram | undefined;
   endpoints: Array<{ endpoint: EndpointInterval; histogram: EncodedHistogram }>;
+  iterations: EncodedHistogram | undefined;
 }
 
 /** Where parseHistograms reads into: one arena for every report, reset by each. */
@@ -63,6 +86,7 @@ export function parseHistograms(interval: IntervalData): ParsedHistograms {
       endpoint,
       histogram: readEncodedHistogram(endpoint.histogram, arena),
     })),
+    iterations: interval.iterationHistogram ? readEncodedHistogram(interval.iterationHistogram, arena) : undefined,
   };
 }
 
@@ -80,6 +104,7 @@ export interface Slot {
   late: number;
   dropped: number;
   endpoints: Map<string, MergedEndpointInterval>;
+  flow: MergedFlow | undefined;
   reports: number;
   carried: number;
 }
@@ -99,6 +124,7 @@ export function openSlot(seq: number, startMs: number, endMs: number): Slot {
     late: 0,
     dropped: 0,
     endpoints: new Map(),
+    flow: undefined,
     reports: 0,
     carried: 0,
   };
@@ -130,12 +156,27 @@ export function addToSlot(
   for (const { endpoint, histogram } of parsed.endpoints) {
     let mine = slot.endpoints.get(endpoint.name);
     if (!mine) {
-      mine = { histogram: createIntervalHistogram(), byStatus: countMap(), byError: countMap() };
+      mine = {
+        histogram: createIntervalHistogram(),
+        byStatus: countMap(),
+        byError: countMap(),
+        checks: new Map(),
+        expected: 0,
+      };
       slot.endpoints.set(endpoint.name, mine);
     }
     histogram.addTo([mine.histogram]);
     addCounts(mine.byStatus, endpoint.byStatus);
     addCounts(mine.byError, endpoint.byError);
+    addChecks(mine.checks, endpoint.checks);
+    mine.expected += endpoint.expected ?? 0;
+  }
+  if (parsed.iterations) {
+    slot.flow ??= { iterations: 0, started: 0, expected: 0, histogram: createIntervalHistogram() };
+    parsed.iterations.addTo([slot.flow.histogram]);
+    slot.flow.iterations += interval.iterations ?? 0;
+    slot.flow.started += interval.iterationsStarted ?? 0;
+    slot.flow.expected += interval.expected ?? 0;
   }
   if (carried) {
     slot.carried++;
@@ -151,6 +192,23 @@ export function releaseSlot(slot: Slot): void {
   slot.histogram.destroy();
   slot.service?.destroy();
   for (const e of slot.endpoints.values()) e.histogram.destroy();
+  slot.flow?.histogram.destroy();
+}
+
+/** Adds check tallies by name, keeping the order they were first seen in. */
+export function addChecks(
+  into: Map<string, { passed: number; failed: number }>,
+  from: readonly CheckCount[] | Iterable<[string, { passed: number; failed: number }]> | undefined,
+): void {
+  if (!from) return;
+  for (const c of from) {
+    const [name, tally] = Array.isArray(c) ? c : [(c as CheckCount).name, c as CheckCount];
+    const mine = into.get(name);
+    if (mine) {
+      mine.passed += tally.passed;
+      mine.failed += tally.failed;
+    } else into.set(name, { passed: tally.passed, failed: tally.failed });
+  }
 }
 
 /**
@@ -180,10 +238,27 @@ export function encodeMergedInterval(m: MergedInterval): IntervalData {
         histogram: encodeHistogram(e.histogram),
         byStatus: { ...e.byStatus },
         byError: { ...e.byError },
+        ...(e.checks.size > 0
+          ? { checks: [...e.checks].map(([name, t]) => ({ name, passed: t.passed, failed: t.failed })) }
+          : {}),
+        ...(e.expected > 0 ? { expected: e.expected } : {}),
       }),
     );
   }
+  if (m.flow) {
+    data.iterations = m.flow.iterations;
+    data.iterationHistogram = encodeHistogram(m.flow.histogram);
+    data.iterationsStarted = m.flow.started;
+    data.expected = m.flow.expected;
+  }
   return data;
+}
+
+/** Responses with a status of 400 or more. */
+function failedStatuses(byStatus: Record<string, number>): number {
+  let n = 0;
+  for (const status of Object.keys(byStatus)) if (Number(status) >= 400) n += byStatus[status] ?? 0;
+  return n;
 }
 
 /** The result document's view of a merged interval: t in seconds since the start, percentiles in ms. */
@@ -192,17 +267,21 @@ export function summarizeMergedInterval(m: MergedInterval): IntervalSummary {
   const errors = sumCounts(m.byError);
   const requests = sumCounts(m.byStatus) + errors;
   const durationMs = Math.max(0, m.endMs - m.startMs);
+  const failed = failedStatuses(m.byStatus);
   return {
     t: m.startMs / 1000,
     durationMs,
     requests,
     errors,
-    rps: durationMs > 0 ? Math.round((requests * 1000 * 10) / durationMs) / 10 : 0,
+    // Responses per second: a request that failed without one (refused, reset) is not throughput.
+    rps: durationMs > 0 ? Math.round(((requests - errors) * 1000 * 10) / durationMs) / 10 : 0,
     p50: s.p50,
     p90: s.p90,
     p99: s.p99,
     max: s.max,
     histogram: s.histogram,
     ...(m.late > 0 ? { late: m.late } : {}),
+    ...(m.dropped > 0 ? { dropped: m.dropped } : {}),
+    ...(failed > 0 ? { failed } : {}),
   };
 }

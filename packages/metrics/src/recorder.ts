@@ -21,11 +21,48 @@ export class Recorder {
   private bytesReceived = 0;
   private count = 0;
   /** Scenario runs: one recorder per named request, fed alongside this one. */
-  private readonly endpoints: Array<{ name: string; recorder: Recorder }>;
+  private readonly endpoints: Array<{ name: string; recorder: Recorder; checks: string[]; tally: Float64Array }>;
+  /** Flows: iteration durations; undefined for runs of fixed requests. */
+  private iterationHistogram: Histogram | undefined;
+  private iterations = 0;
+  private iterationsStarted = 0;
+  private expected = 0;
 
-  /** `endpointNames`: the scenario's named requests, if any; `recordResponse(..., i)` counts one for request i. */
-  constructor(endpointNames: readonly string[] = []) {
-    this.endpoints = endpointNames.map((name) => ({ name, recorder: new Recorder() }));
+  /**
+   * `endpointNames`: the scenario's named requests (or a flow's steps), if any; `recordResponse(..., i)` counts
+   * one for request i. `flow`: the checks of each step, by name, for a flow's run (iterations are recorded too).
+   */
+  constructor(endpointNames: readonly string[] = [], flow?: { checks: ReadonlyArray<readonly string[]> }) {
+    this.endpoints = endpointNames.map((name, i) => {
+      const checks = [...(flow?.checks[i] ?? [])];
+      // Passed and failed of check k at 2k and 2k + 1.
+      return { name, recorder: new Recorder(), checks, tally: new Float64Array(checks.length * 2) };
+    });
+    if (flow) this.iterationHistogram = createIntervalHistogram();
+  }
+
+  /** Flows: check `check` of step `endpoint` passed or failed. */
+  recordCheck(endpoint: number, check: number, passed: boolean): void {
+    const tally = this.endpoints[endpoint]?.tally;
+    if (tally) tally[check * 2 + (passed ? 0 : 1)] = (tally[check * 2 + (passed ? 0 : 1)] ?? 0) + 1;
+  }
+
+  /** Flows: a response of step `endpoint` had a status outside 2xx/3xx that its status check expected. */
+  recordExpected(endpoint: number): void {
+    this.expected++;
+    const e = this.endpoints[endpoint];
+    if (e) e.recorder.expected++;
+  }
+
+  /** Flows: an iteration began (it took a row of every data set). */
+  recordIterationStart(): void {
+    this.iterationsStarted++;
+  }
+
+  /** Flows: an iteration ended after `durationUs` (think time included). */
+  recordIteration(durationUs: number): void {
+    this.iterations++;
+    this.iterationHistogram?.recordValue(Math.max(1, Math.round(durationUs)));
   }
 
   /** A response arrived: its status, its latency in integer microseconds, the bytes it took both ways. */
@@ -98,10 +135,32 @@ export class Recorder {
       bytesReceived: this.bytesReceived,
     };
     if (this.endpoints.length > 0) {
-      data.endpoints = this.endpoints.map(({ name, recorder }): EndpointInterval => {
+      data.endpoints = this.endpoints.map(({ name, recorder, checks, tally }): EndpointInterval => {
+        const expected = recorder.expected;
+        recorder.expected = 0;
         const { histogram, byStatus, byError } = recorder.snapshot(seq, startMs, endMs);
-        return { name, histogram, byStatus, byError };
+        const endpoint: EndpointInterval = { name, histogram, byStatus, byError };
+        if (checks.length > 0) {
+          endpoint.checks = checks.map((check, k) => ({
+            name: check,
+            passed: tally[k * 2] ?? 0,
+            failed: tally[k * 2 + 1] ?? 0,
+          }));
+          tally.fill(0);
+        }
+        if (expected > 0) endpoint.expected = expected;
+        return endpoint;
       });
+    }
+    if (this.iterationHistogram) {
+      data.iterations = this.iterations;
+      data.iterationHistogram = encodeHistogram(this.iterationHistogram);
+      data.iterationsStarted = this.iterationsStarted;
+      data.expected = this.expected;
+      this.iterationHistogram.reset();
+      this.iterations = 0;
+      this.iterationsStarted = 0;
+      this.expected = 0;
     }
     if (this.service) {
       data.serviceHistogram = encodeHistogram(this.service);

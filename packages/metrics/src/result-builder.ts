@@ -21,6 +21,7 @@ export interface RunFacts {
 /** The result document from the merged figures and the run's facts: the one place its shape is filled in. */
 export function buildResult(merged: Merged, facts: RunFacts): Result {
   const durationMs = facts.measuredMs > 0 ? facts.measuredMs : Math.max(0, facts.endedAt - facts.startedAt);
+  const responses = merged.requests.total - merged.requests.errors;
   return {
     schema: RESULT_SCHEMA,
     tool: { name: 'volley', version: facts.toolVersion },
@@ -32,7 +33,8 @@ export function buildResult(merged: Merged, facts: RunFacts): Result {
     requests: merged.requests,
     throughput: {
       target: facts.targetRate,
-      achieved: durationMs > 0 ? Math.round((merged.requests.total * 1000 * 10) / durationMs) / 10 : 0,
+      // Responses per second (a 503 is one; a refused connection is not): failures without one are not throughput.
+      achieved: durationMs > 0 ? Math.round((responses * 1000 * 10) / durationMs) / 10 : 0,
       late: merged.late,
       dropped: merged.dropped,
     },
@@ -45,7 +47,9 @@ export function buildResult(merged: Merged, facts: RunFacts): Result {
       weight: facts.weights.get(e.name) ?? 0,
       requests: e.requests,
       latency: e.latency,
+      ...(e.checks ? { checks: e.checks } : {}),
     })),
+    ...(merged.iterations ? { iterations: merged.iterations } : {}),
     intervals: merged.intervals,
     thresholds: [],
   };

@@ -19,6 +19,10 @@ export interface IntervalSummary {
   histogram: string;
   /** Open model: requests sent in this interval more than 10 ms after their intended time (absent when 0). */
   late?: number;
+  /** Open model: sends due in this interval that never went out (absent when 0). */
+  dropped?: number;
+  /** Responses with a status >= 400 (absent when 0): failures that are not errors. */
+  failed?: number;
 }
 
 /** One agent's share of the run. */
@@ -39,9 +43,14 @@ export interface ThresholdResult {
   expr: string;
   actual: number;
   pass: boolean;
+  /** Why it failed when no figure could be read: no responses, or a named request the run did not have. */
+  reason?: string;
 }
 
-/** Counts of requests. total = sum(byStatus) + errors; ok are responses with a status below 400. */
+/**
+ * Counts of requests. total = sum(byStatus) + errors; ok are responses with a 2xx or 3xx status, and in a flow
+ * those with another status that the step's status check expected.
+ */
 export interface RequestCounts {
   total: number;
   ok: number;
@@ -51,13 +60,24 @@ export interface RequestCounts {
   byError: Record<string, number>;
 }
 
-/** One named request of a scenario: how often it was picked and how it fared. */
+/** One named request of a scenario (or step of a flow): how often it was sent and how it fared. */
 export interface EndpointSummary {
   name: string;
-  /** Its weight in the scenario; its share of requests should match weight / sum of weights. */
+  /** Its weight in the scenario; its share of requests should match weight / sum of weights. 0 for flow steps. */
   weight: number;
   requests: RequestCounts;
   latency: LatencySummary;
+  /** Flows: each check of the step, in its order (absent for steps without checks). */
+  checks?: Array<{ name: string; passed: number; failed: number }>;
+}
+
+/** A flow's iterations: those that ended (every step ran, or a failed capture ended it), those begun, durations. */
+export interface IterationSummary {
+  count: number;
+  /** Iterations begun: each took one row of every data set (a `unique` set's rows used). */
+  started: number;
+  /** Iteration durations, think time included, in ms. */
+  duration: LatencySummary;
 }
 
 /** The result document (`--format json`, `-o FILE`): stable field names, times in milliseconds. */
@@ -72,7 +92,8 @@ export interface Result {
   aborted: boolean;
   requests: RequestCounts;
   /**
-   * Requests per second: asked (open model; null when closed), achieved, sends that went out late, and sends due
+   * Requests per second: asked (open model; null when closed), achieved (responses per second, whatever their
+   * status: a request that got none is not counted), sends that went out late, and sends due
    * before the end that never went out (absent in results written before volley recorded it).
    */
   throughput: { target: number | null; achieved: number; late: number; dropped?: number };
@@ -83,6 +104,8 @@ export interface Result {
   /** Scenario runs: one entry per named request, in the scenario's order; empty otherwise (absent in files from
    * before scenarios). */
   endpoints?: EndpointSummary[];
+  /** Flows only: the iterations (absent for runs of fixed requests). */
+  iterations?: IterationSummary;
   intervals: IntervalSummary[];
   thresholds: ThresholdResult[];
 }

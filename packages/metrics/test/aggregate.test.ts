@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createTotalHistogram, decodeHistogramBase64, Recorder, RunAggregate, summarize } from '../src/index.js';
+import {
+  buildResult,
+  createTotalHistogram,
+  decodeHistogramBase64,
+  Recorder,
+  RunAggregate,
+  summarize,
+} from '../src/index.js';
 
 // A deterministic spread of latencies (microseconds) with a long tail, different per agent.
 function latencies(seed: number, n: number): number[] {
@@ -87,7 +94,19 @@ describe('RunAggregate', () => {
     for (let i = 0; i < 3; i++) rec.recordError('ECONNRESET', 1);
     rec.recordError('timeout', 1);
     agg.add('a', rec.snapshot(0, 0, 500));
-    const { requests, latency } = agg.merge();
+    const { requests, latency, intervals } = agg.merge();
+    assert.equal(intervals[0]?.rps, 28, 'throughput counts the 14 responses (a 503 too) in 0.5 s, not the errors');
+    const result = buildResult(agg.merge(), {
+      toolVersion: '1',
+      plan: {},
+      startedAt: 0,
+      endedAt: 500,
+      measuredMs: 500,
+      aborted: false,
+      targetRate: null,
+      weights: new Map(),
+    });
+    assert.equal(result.throughput.achieved, 28);
     assert.deepEqual(requests, {
       total: 18,
       ok: 10,

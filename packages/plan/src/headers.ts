@@ -41,3 +41,15 @@ export function redactedNames(extra: readonly string[]): string[] {
 export function redactHeaders(headers: Array<[string, string]>, names: readonly string[]): Array<[string, string]> {
   return headers.map(([name, value]) => [name, names.includes(name.toLowerCase()) ? REDACTED : value]);
 }
+
+/**
+ * Is the path sendable as it is? undici refuses any character outside U+0021 to U+00FF in a request path (a
+ * space, a control character, most non-Latin-1 text), and every request would fail at send: refused at input.
+ */
+export function sendablePath(path: string): boolean {
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c < 0x21 || c > 0xff) return false;
+  }
+  return true;
+}

@@ -1,3 +1,5 @@
+import type { Flow } from './flow/flow.js';
+
 /** How requests are sent: one keep-alive connection per loop, or a fresh connection for every request. */
 export type ClientName = 'pooled' | 'per-request';
 
@@ -57,6 +59,11 @@ export interface PlanBase {
    * the user named. Only the result's plan section reads it; requests carry the real values.
    */
   redact: string[];
+  /**
+   * A user journey (`flow:`, or `requests:` with data or templates): steps, test data, checks, captures, cookies.
+   * Null for a run of fixed requests, which keep their prebuilt form. With a flow, `requests` counts iterations.
+   */
+  flow: Flow | null;
 }
 
 /** Closed model: `connections` loops, each sending its next request when the last one ended. */

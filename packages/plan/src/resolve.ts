@@ -1,5 +1,6 @@
-import { PlanError, positiveInteger } from './errors.js';
-import { checkHeaders, redactedNames } from './headers.js';
+import { PlanError, positiveDuration, positiveInteger } from './errors.js';
+import { checkFlow } from './flow/resolve-flow.js';
+import { checkHeaders, redactedNames, sendablePath } from './headers.js';
 import type { CommonFields } from './models/index.js';
 import { PLAN_MODELS, WORKLOAD_MODELS } from './models/index.js';
 import { given } from './models/limits.js';
@@ -66,13 +67,14 @@ function commonFields(input: PlanInput): CommonFields {
     durationMs: 0,
     requests: 0,
     client,
-    timeoutMs: positiveInteger('timeout (ms)', input.timeoutMs ?? DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS),
-    intervalMs: positiveInteger('interval (ms)', input.intervalMs ?? DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS),
+    timeoutMs: positiveDuration('timeout', input.timeoutMs ?? DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS),
+    intervalMs: positiveDuration('interval', input.intervalMs ?? DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS),
     pipelining,
     http2,
     insecure: input.insecure ?? false,
     endpoints: checkEndpoints(input.endpoints ?? []),
     redact: redactedNames(input.redact ?? []),
+    flow: input.flow ? checkFlow(input.flow) : null,
   };
 }
 
@@ -88,6 +90,12 @@ function checkEndpoints(endpoints: readonly Endpoint[]): Endpoint[] {
     if (!e.name) throw new PlanError('INVALID_ENDPOINT', 'every request of a scenario needs a name');
     if (names.has(e.name)) throw new PlanError('INVALID_ENDPOINT', `two requests are named ${JSON.stringify(e.name)}`);
     names.add(e.name);
+    if (!sendablePath(e.path)) {
+      throw new PlanError(
+        'INVALID_ENDPOINT',
+        `request ${e.name}: the path holds a space or control character: percent-encode it (a space is %20)`,
+      );
+    }
     if (!e.path.startsWith('/')) {
       throw new PlanError(
         'INVALID_ENDPOINT',

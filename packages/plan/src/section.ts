@@ -1,3 +1,4 @@
+import type { Check, DataSet, Flow } from './flow/flow.js';
 import { redactHeaders } from './headers.js';
 import type { ClientName, Plan, Stage, WorkloadModel } from './plan.js';
 
@@ -9,6 +10,28 @@ export interface EndpointSection {
   headers: Array<[string, string]>;
   bodyBytes: number;
   weight: number;
+}
+
+/** A flow step as the result shows it: templates as written (never a value filled in), secrets masked. */
+export interface StepSection {
+  name: string;
+  method: string;
+  /** Origin and path, the path as its template reads. */
+  url: string;
+  headers: Array<[string, string]>;
+  bodyBytes: number;
+  checks: string[];
+  captures: string[];
+  think: { minMs: number; maxMs: number } | null;
+  weight?: number;
+}
+
+/** A flow as the result shows it: its data sets by size and columns, never their rows (they may hold secrets). */
+export interface FlowSection {
+  pick: Flow['pick'];
+  cookies: boolean;
+  steps: StepSection[];
+  data: Array<{ name: string; order: DataSet['order']; columns: string[]; rows: number }>;
 }
 
 /** The result document's `plan`: the plan as run, JSON-friendly, defaults filled in. Field names are stable. */
@@ -31,6 +54,7 @@ export interface PlanSection {
   http2: boolean;
   insecure: boolean;
   endpoints?: EndpointSection[];
+  flow?: FlowSection;
 }
 
 /**
@@ -67,5 +91,40 @@ export function describePlan(plan: Plan): PlanSection {
           })),
         }
       : {}),
+    ...(plan.flow ? { flow: describeFlow(plan.flow, plan.redact) } : {}),
   };
+}
+
+function describeFlow(flow: Flow, redact: readonly string[]): FlowSection {
+  const checkName = (c: Check) =>
+    c.type === 'status'
+      ? 'status'
+      : c.type === 'body'
+        ? 'body_contains'
+        : c.type === 'json'
+          ? `json ${c.path}`
+          : `header ${c.name}`;
+  return {
+    pick: flow.pick,
+    cookies: flow.cookies,
+    steps: flow.steps.map((s) => ({
+      name: s.name,
+      method: s.method,
+      url: `${s.origin}${s.path}`,
+      headers: redactHeaders(s.headers, redact),
+      bodyBytes: s.body === null ? 0 : new TextEncoder().encode(s.body).byteLength,
+      checks: s.checks.map(checkName),
+      captures: s.captures.map((c) => c.name),
+      think: s.think,
+      ...(flow.pick === 'weighted' ? { weight: s.weight } : {}),
+    })),
+    data: flow.data.map((d) => ({ name: d.name, order: d.order, columns: d.columns, rows: d.rows.length })),
+  };
+}
+
+/** Each named request's weight, by name; a flow's steps have one only when picked by weight (0 in sequence). */
+export function requestWeights(plan: Plan): Map<string, number> {
+  const { flow } = plan;
+  if (flow) return new Map(flow.steps.map((s) => [s.name, flow.pick === 'weighted' ? s.weight : 0]));
+  return new Map(plan.endpoints.map((e) => [e.name, e.weight]));
 }

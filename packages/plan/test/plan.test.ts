@@ -80,6 +80,17 @@ describe('resolvePlan', () => {
     assert.equal(plan.intervalMs, MAX_INTERVAL_MS);
     assert.equal(plan.durationMs, MAX_DURATION_MS);
   });
+  it('speaks of times in the units a user types, not in milliseconds', () => {
+    assert.throws(() => resolvePlan({ url: 'http://h/', timeoutMs: 0 }), {
+      message: 'timeout must be from 1ms to 1h, got 0ms',
+    });
+    assert.throws(() => resolvePlan({ url: 'http://h/', durationMs: 8 * 86_400_000 }), {
+      message: 'duration must be from 1ms to 168h, got 192h',
+    });
+    assert.throws(() => resolvePlan({ url: 'http://h/', requests: 0.5 }), {
+      message: 'requests must be a whole number of at least 1, got 0.5',
+    });
+  });
   for (const [what, input, code] of bad) {
     it(`rejects ${what} with ${code}`, () => {
       assert.throws(() => resolvePlan(input), { code });

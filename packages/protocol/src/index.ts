@@ -12,11 +12,18 @@ const pb = volley.v1;
  * 3: Ready (agent -> controller after a Plan): a version-2 agent would never send it, and every run would wait.
  * 4: Plan.model (an enum) replaces `bool open`, so a third model is a new enum value; a version-3 agent would
  *    read every plan as closed.
+ * 5: Plan.flow (journeys) and the flow figures of Interval: a version-4 agent would ignore the flow and send the
+ *    plan's plain URL instead.
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** Largest frame either side accepts; an Interval with a full histogram is a few KiB. */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+/**
+ * Largest frame an agent accepts from its controller: a Plan may carry a flow's test data (at most the plan's
+ * MAX_DATA_BYTES of cells, plus their framing). What agents send stays within MAX_FRAME_BYTES.
+ */
+export const MAX_CONTROLLER_FRAME_BYTES = 24 * 1024 * 1024;
 
 export type Hello = volley.v1.Hello;
 export type Welcome = volley.v1.Welcome;
@@ -79,10 +86,13 @@ export function encode<K extends Kind>(kind: K, body: Encodable[K]): Uint8Array 
   return pb.Envelope.encode(envelope).finish();
 }
 
-/** Decodes one frame. Throws ProtocolError for anything that is not a well-formed Envelope with a body. */
-export function decode(data: Uint8Array): Message {
-  if (data.byteLength > MAX_FRAME_BYTES) {
-    throw new ProtocolError('FRAME_TOO_LARGE', `frame of ${data.byteLength} bytes exceeds ${MAX_FRAME_BYTES}`);
+/**
+ * Decodes one frame. Throws ProtocolError for anything that is not a well-formed Envelope with a body. `limit`
+ * is the largest frame the receiver takes (an agent takes larger ones from its controller: a Plan's data).
+ */
+export function decode(data: Uint8Array, limit = MAX_FRAME_BYTES): Message {
+  if (data.byteLength > limit) {
+    throw new ProtocolError('FRAME_TOO_LARGE', `frame of ${data.byteLength} bytes exceeds ${limit}`);
   }
   let envelope: volley.v1.Envelope;
   try {

@@ -1,6 +1,7 @@
 import type { IntervalData } from '@volley/metrics';
 import { type ClientName, type Plan, PlanError, type PlanInput, resolvePlan, type WorkloadModel } from '@volley/plan';
 import { volley } from '../gen/volley.js';
+import { flowFromWire, flowToWire } from './wire-flow.js';
 
 const { ClientStrategy, WorkloadModel: WireModel } = volley.v1;
 
@@ -46,6 +47,7 @@ export function planToWire(plan: Plan, runId: string): volley.v1.Plan.$Propertie
       body: e.body ?? new Uint8Array(0),
       weight: e.weight,
     })),
+    ...(plan.flow ? { flow: flowToWire(plan.flow) } : {}),
   };
 }
 
@@ -80,6 +82,7 @@ export function planFromWire(wire: volley.v1.Plan): Plan {
       body: e.body && e.body.byteLength > 0 ? e.body : null,
       weight: e.weight ?? 0,
     })),
+    ...(wire.flow ? { flow: flowFromWire(wire.flow as volley.v1.Flow) } : {}),
   };
   if (wire.stages.length > 0) {
     input.stages = wire.stages.map((s) => ({ durationMs: s.durationMs ?? 0, target: s.target ?? 0 }));
@@ -108,7 +111,13 @@ export function intervalToWire(runId: string, data: IntervalData): volley.v1.Int
       name: e.name,
       histogram: e.histogram,
       ...countsToWire(e.byStatus, e.byError),
+      checks: e.checks ?? [],
+      expected: e.expected ?? 0,
     })),
+    iterations: data.iterations ?? 0,
+    iterationHistogram: data.iterationHistogram ?? new Uint8Array(0),
+    iterationsStarted: data.iterationsStarted ?? 0,
+    expected: data.expected ?? 0,
   };
 }
 
@@ -149,9 +158,32 @@ export function intervalFromWire(wire: volley.v1.Interval): IntervalData {
             name: e.name ?? '',
             histogram: e.histogram ?? new Uint8Array(0),
             ...countsFromWire(e.statuses ?? [], e.errors ?? []),
+            ...(e.checks && e.checks.length > 0 ? { checks: checksFromWire(e.checks) } : {}),
+            ...(e.expected ? { expected: e.expected } : {}),
           }))
         : undefined,
+    ...(wire.iterationHistogram.byteLength > 0
+      ? {
+          iterations: wire.iterations,
+          iterationHistogram: wire.iterationHistogram,
+          iterationsStarted: wire.iterationsStarted,
+          expected: wire.expected,
+        }
+      : {}),
   };
+}
+
+/** A step has at most MAX_CHECKS checks; their names are short printable text. */
+const MAX_CHECKS_ON_WIRE = 32;
+
+function checksFromWire(checks: Array<{ name?: string | null; passed?: number | null; failed?: number | null }>) {
+  if (checks.length > MAX_CHECKS_ON_WIRE)
+    throw new BadIntervalError(`more than ${MAX_CHECKS_ON_WIRE} checks on a step`);
+  return checks.map((c) => {
+    const name = c.name ?? '';
+    if (name.length === 0 || name.length > 256) throw new BadIntervalError('a check without a short name');
+    return { name, passed: c.passed ?? 0, failed: c.failed ?? 0 };
+  });
 }
 
 function countsToWire(byStatus: Record<string, number>, byError: Record<string, number>) {

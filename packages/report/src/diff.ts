@@ -71,6 +71,42 @@ export function diffResults(before: Result, after: Result): Difference[] {
   });
 }
 
+/** Is this figure worse, beyond the noise? (Only a judged change counts: too few intervals is not a regression.) */
+export function isRegression(d: Difference): boolean {
+  return d.beyondNoise === true && d.after !== d.before && d.after > d.before !== d.higherIsBetter;
+}
+
+/** The plan fields that make two runs comparable: load, bounds, requests, client and protocol. */
+const PLAN_FIELDS = [
+  'url',
+  'method',
+  'model',
+  'connections',
+  'rate',
+  'stages',
+  'durationMs',
+  'requests',
+  'client',
+  'pipelining',
+  'http2',
+  'body',
+  'endpoints',
+] as const;
+
+/**
+ * How two results' plans differ, one short phrase per field (`connections 1 vs 8`): a diff of two runs that did
+ * not ask the same of the server compares the plans as much as the server. Empty when they match.
+ */
+export function planDifferences(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const shown = (v: unknown): string => {
+    const text = typeof v === 'string' ? v : JSON.stringify(v ?? null);
+    return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  };
+  return PLAN_FIELDS.filter((f) => JSON.stringify(before[f] ?? null) !== JSON.stringify(after[f] ?? null)).map((f) =>
+    f === 'body' || f === 'endpoints' ? `${f} differ` : `${f} ${shown(before[f])} vs ${shown(after[f])}`,
+  );
+}
+
 function beyondNoise(a: number[], b: number[], difference: number): boolean | null {
   // The first and last intervals are partial (ramp-up, drain): leave them out when there are enough.
   const trim = (xs: number[]) => (xs.length > 4 ? xs.slice(1, -1) : xs);

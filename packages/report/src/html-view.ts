@@ -1,7 +1,7 @@
 import { createTotalHistogram, decodeHistogramBase64, type Histogram, type Result } from '@volley/metrics';
 import { type Distribution, distribution } from './distribution.js';
 import { bytes, count, duration, millis, rate } from './numbers.js';
-import { ERROR_HINTS } from './text.js';
+import { ERROR_HINTS, errorKindLabel } from './text.js';
 
 /** One headline number of the page. */
 export interface Figure {
@@ -270,7 +270,13 @@ function outcomesTable(requests: Result['requests']): Table {
         share(n),
         Number(s) >= 400 ? 'not ok' : '',
       ]),
-      ...byCount(requests.byError).map(([e, n]) => ['error', e, count(n), share(n), ERROR_HINTS[e] ?? '']),
+      ...byCount(requests.byError).map(([e, n]) => [
+        'error',
+        errorKindLabel(e),
+        count(n),
+        share(n),
+        ERROR_HINTS[e] ?? '',
+      ]),
     ],
     note: requests.total === 0 ? 'No request was sent.' : 'Every request ends in exactly one row.',
   };

@@ -1,4 +1,5 @@
 import type { Result } from '@volley/metrics';
+import { describeFlow, flowLines } from './flow-text.js';
 import { bytes, count, duration, millis, rate } from './numbers.js';
 import type { ReportFormat } from './report-format.js';
 import { table } from './table.js';
@@ -14,7 +15,14 @@ export const ERROR_HINTS: Record<string, string> = {
   DNS: 'host name did not resolve',
   TLS: 'TLS handshake or certificate failed',
   aborted: 'in flight when the run was stopped',
+  EMFILE: 'too many open files in one volley process: raise the limit with ulimit -n, or use fewer connections',
+  ENFILE: 'the system ran out of open files (fs.file-max); ulimit -n cannot help, fewer connections can',
 };
+
+/** An error kind as people read it: `other:UND_ERR_INVALID_ARG` (its form on the wire) is `other (UND_ERR_INVALID_ARG)`. */
+export function errorKindLabel(kind: string): string {
+  return kind.startsWith('other:') ? `other (${kind.slice(6)})` : kind;
+}
 
 const sorted = (counts: Record<string, number>): Array<[string, number]> =>
   Object.entries(counts).sort((a, b) => b[1] - a[1]);
@@ -36,6 +44,8 @@ export function renderText(result: Result): string {
       `${load}, ${String(plan.client)}${protocolNote(plan)}, ${limit}`,
   );
   if (result.aborted) out.push('  run stopped early: figures cover what was measured until then');
+  const failure = nothingSucceeded(result);
+  if (failure !== undefined) out.push(`  ${failure}`);
   out.push('');
   const failedStatus = requests.total - requests.ok - requests.errors;
   const rows: string[][] = [
@@ -53,7 +63,7 @@ export function renderText(result: Result): string {
       `over ${duration(result.durationMs)}`,
       ...(open && result.throughput.target !== null
         ? [
-            `asked ${rate(result.throughput.target)} req/s`,
+            `asked ${rate(result.throughput.target)} req/s${perIteration(plan, result.throughput.target)}`,
             `${count(result.throughput.late)} sent late`,
             ...(result.throughput.dropped ? [`${count(result.throughput.dropped)} never sent`] : []),
           ]
@@ -77,7 +87,7 @@ export function renderText(result: Result): string {
     out.push('', '  errors');
     out.push(
       table(
-        errors.map(([kind, n]) => [kind, count(n), ERROR_HINTS[kind] ?? '']),
+        errors.map(([kind, n]) => [errorKindLabel(kind), count(n), ERROR_HINTS[kind] ?? '']),
         '    ',
       ),
     );
@@ -94,7 +104,8 @@ export function renderText(result: Result): string {
     out.push('', `  latency (ms, ${count(latency.count)} responses)`);
     out.push(latencyTable(latency));
   }
-  const endpoints = result.endpoints ?? [];
+  const endpoints = result.iterations ? [] : (result.endpoints ?? []);
+  out.push(...flowLines(result));
   if (endpoints.length > 0) {
     const weights = endpoints.reduce((sum, e) => sum + e.weight, 0);
     out.push('', '  requests by name (latency in ms)');
@@ -144,12 +155,38 @@ export function renderText(result: Result): string {
     out.push('', `  thresholds: ${failed === 0 ? 'all passed' : `${failed} of ${result.thresholds.length} FAILED`}`);
     out.push(
       table(
-        result.thresholds.map((t) => [t.pass ? 'pass' : 'FAIL', t.expr, `actual ${formatActual(t.expr, t.actual)}`]),
+        result.thresholds.map((t) => [
+          t.pass ? 'pass' : 'FAIL',
+          t.expr,
+          t.reason ?? `actual ${formatActual(t.expr, t.actual)}`,
+        ]),
         '    ',
       ),
     );
   }
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * One line when not one request succeeded (every one refused, reset, or answered >= 400), naming the commonest
+ * cause, so that a run of failures is not read from its throughput; undefined when any succeeded, or none were sent.
+ */
+export function nothingSucceeded(result: Result): string | undefined {
+  const { requests } = result;
+  if (requests.total === 0 || requests.ok > 0) return undefined;
+  const failed = Object.entries(requests.byStatus).filter(([status]) => Number(status) >= 400);
+  const [cause, n] = sorted({ ...requests.byError, ...Object.fromEntries(failed) })[0] ?? ['', 0];
+  const hint = ERROR_HINTS[cause] ? `: ${ERROR_HINTS[cause]}` : '';
+  const what = /^\d+$/.test(cause) ? `status ${cause}` : errorKindLabel(cause);
+  return `NO REQUEST SUCCEEDED: all ${count(requests.total)} failed, ${count(n)} with ${what}${hint}`;
+}
+
+/** ` (50.0 iterations/s)` for a flow, whose rate is of iterations: each sends every step (one when weighted). */
+function perIteration(plan: Record<string, unknown>, target: number): string {
+  const flow = plan.flow as { pick?: string; steps?: unknown[] } | undefined;
+  if (!flow) return '';
+  const steps = flow.pick === 'sequence' ? Math.max(1, flow.steps?.length ?? 1) : 1;
+  return ` (${rate(target / steps)} iterations/s)`;
 }
 
 /** A threshold's actual figure in its own unit. */
@@ -161,6 +198,8 @@ function formatActual(expr: string, actual: number): string {
 
 /** `GET http://host/path`, or `scenario: 3 requests on http://host/` */
 function describeRequest(plan: Record<string, unknown>): string {
+  const flow = describeFlow(plan);
+  if (flow) return flow;
   if (Array.isArray(plan.endpoints) && plan.endpoints.length > 0) {
     return `scenario: ${plan.endpoints.length} requests on ${new URL(String(plan.url)).origin}`;
   }
@@ -174,7 +213,8 @@ function percent(part: number, whole: number): string {
 /** "500 req/s", or "0 → 500/s over 30s → 500/s over 1m (avg 400 req/s)" for stages. */
 function describeRate(plan: Record<string, unknown>, average: number | null): string {
   const stages = plan.stages;
-  if (!Array.isArray(stages) || stages.length === 0) return `${rate(Number(plan.rate))} req/s`;
+  const unit = plan.flow ? 'iterations/s' : 'req/s';
+  if (!Array.isArray(stages) || stages.length === 0) return `${rate(Number(plan.rate))} ${unit}`;
   const avg = average === null ? '' : ` (avg ${rate(average)} req/s)`;
   return `${rate(Number(plan.rate))}/s ${describeStages(stages, '/s')}${avg}`;
 }

@@ -24,7 +24,11 @@ export function resultOf(
     durationMs: 1000,
     aborted: false,
     requests: merged.requests,
-    throughput: { target: plan.model === 'open' ? 1000 : null, achieved: merged.requests.total, late: merged.late },
+    throughput: {
+      target: plan.model === 'open' ? 1000 : null,
+      achieved: merged.requests.total - merged.requests.errors,
+      late: merged.late,
+    },
     latency: merged.latency,
     serviceTime: merged.serviceTime,
     bytes: merged.bytes,

@@ -28,6 +28,35 @@ describe('renderText', () => {
     assert.match(text, /0 B sent/);
   });
 
+  it('says in one line when no request succeeded, with the commonest cause', () => {
+    const refused = renderText(
+      resultOf((r) => {
+        for (let i = 0; i < 5; i++) r.recordError('ECONNREFUSED', 0);
+        r.recordError('timeout', 0);
+      }),
+    );
+    assert.match(
+      refused,
+      /\n {2}NO REQUEST SUCCEEDED: all 6 failed, 5 with ECONNREFUSED: nothing listening at the target\n/,
+    );
+    assert.match(refused, /throughput\s+0\.0 req\/s/, 'no responses, no throughput');
+    const unavailable = renderText(resultOf((r) => r.recordResponse(503, 100, 1, 1)));
+    assert.match(unavailable, /NO REQUEST SUCCEEDED: all 1 failed, 1 with status 503\n/);
+    assert.doesNotMatch(renderText(resultOf((r) => r.recordResponse(200, 100, 1, 1))), /SUCCEEDED/);
+  });
+
+  it('keeps the code of an unlisted error, and says what EMFILE means', () => {
+    const text = renderText(
+      resultOf((r) => {
+        r.recordResponse(200, 100, 1, 1);
+        r.recordError('other:UND_ERR_INVALID_ARG', 0);
+        r.recordError('EMFILE', 0);
+      }),
+    );
+    assert.match(text, /other \(UND_ERR_INVALID_ARG\)\s+1\n/);
+    assert.match(text, /EMFILE\s+1\s+too many open files .*ulimit -n/);
+  });
+
   it('marks a stopped run', () => {
     const text = renderText(resultOf((r) => r.recordResponse(200, 100, 1, 1), {}, { aborted: true }));
     assert.match(text, /run stopped early/);

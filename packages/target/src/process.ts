@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { serveScript } from './serve-script.js';
 import type { Target, TargetOptions, TargetStats } from './target.js';
 
 /** A target in a process of its own, so it does not share a CPU with the load generator that measures it. */
@@ -9,7 +9,7 @@ export interface TargetProcess extends Omit<Target, 'stats'> {
 
 /** Starts the target in a child process; it dies with its parent. */
 export function startTargetProcess(options: TargetOptions = {}): Promise<TargetProcess> {
-  const child = fork(fileURLToPath(new URL('./serve.js', import.meta.url)), [JSON.stringify(options)], {
+  const child = fork(serveScript(), [JSON.stringify(options)], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {

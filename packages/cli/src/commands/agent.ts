@@ -41,6 +41,12 @@ export default class AgentCommand extends VolleyCommand {
     // For the agents `volley run --agents N` starts: they share its process group, so a terminal's Ctrl-C
     // reaches them too, and the run stops them over the protocol, with their last interval, instead.
     'ignore-sigint': Flags.boolean({ hidden: true, summary: 'Ignore SIGINT (SIGTERM still stops the agent).' }),
+    banner: Flags.boolean({
+      hidden: true,
+      default: true,
+      allowNo: true,
+      summary: 'Say "volley agent ID connecting to URL" on stderr (not for the agents volley run starts).',
+    }),
     ...workersFlag,
   };
 
@@ -64,7 +70,7 @@ export default class AgentCommand extends VolleyCommand {
       limits,
       url: flags.connect,
       workers,
-      logger: this.createLogger(flags['log-level']),
+      logger: this.createLogger(flags['log-level'], flags['log-format']),
       agentTimeoutMs: parseDuration(flags['agent-timeout']),
       ...(flags.token ? { token: flags.token } : {}),
       ...(flags.name ? { name: flags.name } : {}),
@@ -76,7 +82,7 @@ export default class AgentCommand extends VolleyCommand {
     if (flags['ignore-sigint']) process.on('SIGINT', onInterrupt);
     else process.once('SIGINT', onInterrupt);
     process.once('SIGTERM', stop);
-    process.stderr.write(`volley agent ${agent.id} connecting to ${flags.connect}\n`);
+    if (flags.banner) process.stderr.write(`volley agent ${agent.id} connecting to ${flags.connect}\n`);
     try {
       await agent.serveForever(flags.once);
     } catch (err) {

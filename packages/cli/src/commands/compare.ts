@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { Args, Flags } from '@oclif/core';
 import type { Result } from '@volley/metrics';
 import type { ClientName, Plan } from '@volley/plan';
@@ -7,14 +6,14 @@ import { rankRuns, renderRanking, renderRankingJson } from '@volley/report';
 import type { Logger } from 'pino';
 import { VolleyCommand } from '../base-command.js';
 import { untilDone } from '../conduct.js';
-import { emitDiff } from '../diff-output.js';
+import { emitDiff, regressionFlag } from '../diff-output.js';
 import { EXIT, UsageError } from '../errors.js';
 import { planFlags } from '../flags.js';
 import { inputFromFlags } from '../flags-input.js';
 import { startLocalRun } from '../local-run.js';
 import { checkOutputPath, writeOutput } from '../report-output.js';
-
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+import { bodyFromFile, withUserAgent } from '../request-defaults.js';
+import { version } from '../version.js';
 
 /** The seed study's matrix: {sequential, concurrent} x {pooled, per-request}, in the order they run. */
 const MATRIX: Array<{ client: ClientName; sequential: boolean }> = [
@@ -54,6 +53,7 @@ export default class Compare extends VolleyCommand {
     method: planFlags.method,
     header: planFlags.header,
     body: planFlags.body,
+    'body-file': planFlags['body-file'],
     timeout: planFlags.timeout,
     insecure: planFlags.insecure,
     format: Flags.option({
@@ -63,6 +63,7 @@ export default class Compare extends VolleyCommand {
     })(),
     output: Flags.string({ char: 'o', summary: 'Also write the JSON form to this file.' }),
     quiet: Flags.boolean({ char: 'q', summary: 'No line per finished run on stderr.' }),
+    ...regressionFlag,
   };
 
   async run(): Promise<void> {
@@ -74,14 +75,14 @@ export default class Compare extends VolleyCommand {
       if (isUrl || args.second === undefined) {
         throw new UsageError('give a URL to rank the strategies, or two result files to compare');
       }
-      await emitDiff([args.first, args.second], flags.format, flags.output);
+      await emitDiff([args.first, args.second], flags.format, flags.output, flags['fail-on-regression']);
       return;
     }
     // Every plan is validated before the first request goes out.
+    const body = await bodyFromFile(flags);
     const runs = MATRIX.map(({ client, sequential }) => {
       const concurrency = sequential ? 1 : flags.connections;
-      const plan = resolvePlan({
-        url: args.first as string,
+      const input = withUserAgent({
         ...inputFromFlags({
           client,
           connections: Math.min(concurrency, flags.requests),
@@ -92,10 +93,12 @@ export default class Compare extends VolleyCommand {
           timeout: flags.timeout,
           insecure: flags.insecure,
         }),
+        ...(body !== undefined ? { body } : {}),
       });
+      const plan = resolvePlan({ url: args.first as string, ...input });
       return { client, concurrency, plan };
     });
-    const logger = this.createLogger(flags['log-level']);
+    const logger = this.createLogger(flags['log-level'], flags['log-format']);
     const measured: Array<{ client: string; concurrency: number; result: Result }> = [];
     let interrupted = false;
     for (const { client, concurrency, plan } of runs) {

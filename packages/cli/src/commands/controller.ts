@@ -1,16 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { Flags } from '@oclif/core';
-import { Controller, type ControllerEvent } from '@volley/controller';
+import type { ControllerEvent } from '@volley/controller';
 import type { Result } from '@volley/metrics';
 import { parseDuration } from '@volley/plan';
+import { createController } from '../api/distributed.js';
 import { VolleyCommand } from '../base-command.js';
 import { UsageError } from '../errors.js';
 import { agentTimeoutFlag, outputFlags, planFlags, thresholdFlags, urlArg } from '../flags.js';
 import { planFromInput } from '../plan-input.js';
 import { runSession, sessionOptions } from '../session.js';
-
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 export default class ControllerCommand extends VolleyCommand {
   static override summary = 'Run a load test from many machines: wait for agents, split the plan, merge results.';
@@ -52,20 +50,19 @@ export default class ControllerCommand extends VolleyCommand {
     const { host, port } = parseListen(flags.listen);
     checkToken(flags.token, host, flags['insecure-no-token']);
     const tls = flags['tls-cert'] && flags['tls-key'] ? await readTls(flags['tls-cert'], flags['tls-key']) : undefined;
-    const logger = this.createLogger(flags['log-level']);
+    const logger = this.createLogger(flags['log-level'], flags['log-format']);
     const session = { ...sessionOptions(plan, thresholds, flags, this.jsonEnabled()), describe: describeEvent };
     return runSession(session, async ({ onEvent, say }) => {
-      const controller = new Controller({
+      const controller = createController({
+        plan,
+        agents: flags.agents,
         host,
         port,
-        agents: flags.agents,
-        plan,
-        toolVersion: version,
         logger,
         agentTimeoutMs: parseDuration(flags['agent-timeout']),
         waitTimeoutMs: parseDuration(flags['wait-timeout']),
-        ...(flags.token ? { token: flags.token } : {}),
-        ...(tls ? { tls } : {}),
+        token: flags.token,
+        tls,
         onEvent,
       });
       const url = await controller.listen().catch(async (err: NodeJS.ErrnoException) => {

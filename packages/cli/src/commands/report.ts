@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { FORMATS } from '@volley/report';
+import type { Result } from '@volley/metrics';
+import { checkThresholdNames, FORMATS } from '@volley/report';
 import { VolleyCommand } from '../base-command.js';
 import { formatFlag, thresholdFlags } from '../flags.js';
 import { readResult } from '../read-result.js';
@@ -17,6 +18,7 @@ export default class Report extends VolleyCommand {
     '<%= config.bin %> report result.json --format html -o report.html',
     '<%= config.bin %> report result.json --format hgrm > latency.hgrm',
     "<%= config.bin %> report result.json --threshold 'p99<250ms' --threshold 'error_rate<0.01'",
+    "<%= config.bin %> report result.json --threshold 'p(95){step=login}<300ms' --json",
   ];
   static override args = {
     file: Args.string({ description: 'A result document written by volley run -o.', required: true }),
@@ -27,15 +29,23 @@ export default class Report extends VolleyCommand {
     ...thresholdFlags,
   };
 
-  async run(): Promise<void> {
+  static override enableJsonFlag = true;
+
+  async run(): Promise<Result> {
     const { args, flags } = await this.parse(Report);
     const thresholds = parseThresholds(flags.threshold ?? []);
     await checkOutputPath(flags.output);
     const result = await readResult(args.file);
+    // Names are checked against the file's own requests: a typo is exit 2, not a failed threshold.
+    checkThresholdNames(
+      thresholds,
+      (result.endpoints ?? []).map((e) => e.name),
+    );
     applyThresholds(result, thresholds);
-    const rendered = FORMATS[flags.format].render(result);
-    if (flags.output) await writeOutput(flags.output, rendered);
-    else process.stdout.write(rendered);
+    // With --json, oclif prints the result (as run --json does); -o still gets the --format rendering.
+    if (flags.output) await writeOutput(flags.output, FORMATS[flags.format].render(result));
+    else if (!this.jsonEnabled()) process.stdout.write(FORMATS[flags.format].render(result));
     if (thresholds.length > 0) process.exitCode = exitCodeFor({ ...result, aborted: false });
+    return result;
   }
 }

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { Flags } from '@oclif/core';
 import type { Result } from '@volley/metrics';
 import { startTargetProcess } from '@volley/target';
@@ -9,8 +8,7 @@ import { outputFlags, parseWorkers, planFlags, thresholdFlags, urlArg, workersFl
 import { startLocalRun } from '../local-run.js';
 import { planFromInput } from '../plan-input.js';
 import { runSession, sessionOptions } from '../session.js';
-
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+import { version } from '../version.js';
 
 export default class Run extends VolleyCommand {
   static override summary = 'Run a load test from this machine: a controller and one local agent.';
@@ -43,7 +41,8 @@ export default class Run extends VolleyCommand {
   async run(): Promise<Result> {
     const { args, flags } = await this.parse(Run);
     if (args.url && flags.demo) throw new UsageError('give a URL or --demo, not both');
-    const logger = this.createLogger(flags['log-level']);
+    const logger = this.createLogger(flags['log-level'], flags['log-format']);
+    const childLog = this.childLog(flags['log-format']);
     // Validate the whole plan before starting anything, the demo target included.
     const missing = 'missing URL (or use --demo to run against the built-in target)';
     const { plan, thresholds } = await planFromInput(
@@ -60,11 +59,11 @@ export default class Run extends VolleyCommand {
     // The session checks thresholds and the output path before it starts the run, so the demo target starts
     // inside the run's start, and closes with it.
     return runSession(session, async ({ onEvent }) => {
-      if (!flags.demo) return startLocalRun(plan, logger, version, flags.agents, onEvent, workers);
+      if (!flags.demo) return startLocalRun(plan, logger, version, flags.agents, onEvent, workers, childLog);
       const target = await startTargetProcess({});
       try {
         const { plan: aimed } = await planFromInput(target.url, flags);
-        const run = startLocalRun(aimed, logger, version, flags.agents, onEvent, workers);
+        const run = startLocalRun(aimed, logger, version, flags.agents, onEvent, workers, childLog);
         return {
           ...run,
           close: async () => {

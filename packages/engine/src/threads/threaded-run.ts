@@ -1,16 +1,9 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { encodeMergedInterval, type IntervalData, IntervalMerger, type MergeNotice } from '@volley/metrics';
 import { type Plan, splitPlan, usableShares } from '@volley/plan';
 import type { IntervalSink, RunHandle, RunStats } from '../model-run.js';
 import type { FromWorker, ToWorker } from './messages.js';
-
-/** The worker beside this file: worker.js when built, worker.ts when run from sources (tests under tsx). */
-function defaultWorker(): URL {
-  const built = new URL('./worker.js', import.meta.url);
-  return existsSync(fileURLToPath(built)) ? built : new URL('./worker.ts', import.meta.url);
-}
+import { defaultWorker } from './worker-script.js';
 
 /**
  * A thread running `script`. A TypeScript source is loaded through a two-line bootstrap that registers tsx in

@@ -1,10 +1,10 @@
-import { nonNegative, PlanError, positiveInteger } from '../errors.js';
+import { nonNegative, PlanError, positiveDuration, positiveInteger } from '../errors.js';
 import { DEFAULT_DURATION_MS, MAX_DURATION_MS, type Plan, type PlanInput, type Stage } from '../plan.js';
 
 /** A model's stages, each checked: a positive duration and a target from 0 to `max`. */
 export function checkStages(input: PlanInput, max: number): Stage[] {
   const stages = (input.stages ?? []).map((stage, i) => ({
-    durationMs: positiveInteger(`stage ${i + 1} duration (ms)`, stage.durationMs, MAX_DURATION_MS),
+    durationMs: positiveDuration(`stage ${i + 1} duration`, stage.durationMs, MAX_DURATION_MS),
     target: nonNegative(`stage ${i + 1} target`, stage.target, max),
   }));
   if (stages.length > 0 && (given(input.durationMs) || given(input.requests))) {
@@ -16,11 +16,10 @@ export function checkStages(input: PlanInput, max: number): Stage[] {
 /** What bounds the run: its stages' total, a request count, or a duration (the default). */
 export function runLength(input: PlanInput, stages: Stage[]): { durationMs: number; requests: number } {
   const stagedMs = stages.reduce((ms, s) => ms + s.durationMs, 0);
-  if (stagedMs > 0)
-    return { durationMs: positiveInteger('stages in all (ms)', stagedMs, MAX_DURATION_MS), requests: 0 };
+  if (stagedMs > 0) return { durationMs: positiveDuration('stages in all', stagedMs, MAX_DURATION_MS), requests: 0 };
   if (given(input.requests)) return { durationMs: 0, requests: positiveInteger('requests', input.requests ?? 0) };
   return {
-    durationMs: positiveInteger('duration (ms)', input.durationMs ?? DEFAULT_DURATION_MS, MAX_DURATION_MS),
+    durationMs: positiveDuration('duration', input.durationMs ?? DEFAULT_DURATION_MS, MAX_DURATION_MS),
     requests: 0,
   };
 }

@@ -168,7 +168,11 @@ describe('the HTML report of a real run, in headless Chromium', { skip: missing 
     assert.equal(await visit.page.locator('script').count(), 3, "only the page's own scripts");
     assert.equal(await visit.page.title(), `Volley: GET http://127.0.0.1/${HOSTILE}`);
     const text = await renderedText(visit.page, 'body');
-    assert.equal(text.split(HOSTILE).length - 1, 5, 'as text: heading, target, agent, plan url, plan headers');
+    assert.equal(
+      text.split(HOSTILE).length - 1,
+      6,
+      'as text: heading, target, agent, its health row, plan url, plan headers',
+    );
     await visit.page.close();
   });
 });

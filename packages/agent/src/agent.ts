@@ -253,6 +253,7 @@ export class Agent {
     const sink = logFirstErrors(this.log, (i: IntervalData) => this.send('interval', intervalToWire(runId, i)));
     return prepare(plan, sink, {
       workers: this.options.workers ?? 1,
+      health: true,
       onThreadError: (err, thread) =>
         this.log.error({ thread, err: err.message }, 'engine thread failed or fell behind; the others go on'),
     });

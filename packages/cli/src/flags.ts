@@ -86,6 +86,13 @@ export const outputFlags = {
   'metrics-port': Flags.string({
     summary: 'Serve live Prometheus metrics at /metrics on PORT (loopback) or HOST:PORT while the run goes.',
   }),
+  dashboard: Flags.string({
+    summary: 'Serve a live dashboard on PORT (loopback) or HOST:PORT; beyond loopback it asks for the token (?token=).',
+  }),
+  'metrics-linger': Flags.string({
+    default: '15s',
+    summary: 'Keep serving the final metrics this long after the run (one scrape interval; 0: close at once).',
+  }),
   quiet: Flags.boolean({
     char: 'q',
     summary: 'No live progress (by default: a line redrawn on a terminal, one line per interval otherwise, on stderr).',

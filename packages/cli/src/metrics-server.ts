@@ -1,13 +1,23 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ControllerEvent } from '@volley/controller';
+import { type Plan, parseDuration } from '@volley/plan';
 import { UsageError } from './errors.js';
+import { RunMetrics } from './run-metrics.js';
+
+/** How long the endpoint stays up after the run by default: one default Prometheus scrape interval. */
+export const DEFAULT_METRICS_LINGER = '15s';
 
 /** A Prometheus endpoint fed by the controller's events: what Grafana graphs during a long run. */
 export interface MetricsServer {
   /** Listen on this to feed it. */
   readonly listener: (event: ControllerEvent) => void;
   readonly url: string;
+  /**
+   * Keeps serving the final values for `ms` after the run, so that a scrape after the last interval still comes;
+   * ends early on Ctrl-C or SIGTERM. Resolves at once for 0.
+   */
+  linger(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -21,51 +31,36 @@ export function parseMetricsAddress(text: string): { host: string; port: number 
   return { host: (m[1] ?? '127.0.0.1').replace(/^\[|\]$/g, ''), port };
 }
 
+/** `--metrics-linger`: a duration (`15s`, `0`), at most an hour. Throws UsageError. */
+export function parseMetricsLinger(text: string): number {
+  let ms: number;
+  try {
+    ms = parseDuration(text);
+  } catch {
+    throw new UsageError(`--metrics-linger must be a duration such as 15s or 0, got ${JSON.stringify(text)}`);
+  }
+  if (ms > 3_600_000) throw new UsageError(`--metrics-linger is at most 1h, got ${JSON.stringify(text)}`);
+  return ms;
+}
+
 /**
- * Serves `/metrics` in the Prometheus text format (prom-client): running counters of requests and errors, and
- * the last merged interval's rate and latency percentiles (gauges: the percentiles are exact, computed from the
- * merged HdrHistogram, so they are exported as figures rather than re-estimated by a client-side summary).
+ * Serves `/metrics` (any query string) in the Prometheus text format. See RunMetrics for what it holds: a
+ * latency histogram in seconds and counters, which Prometheus can add over agents and runs and take quantiles of.
  */
-export async function startMetricsServer(address: string): Promise<MetricsServer> {
+export async function startMetricsServer(address: string, plan: Plan): Promise<MetricsServer> {
   const { host, port } = parseMetricsAddress(address);
   // Loaded only when asked for, so runs without --metrics-port start no slower.
-  const { Counter, Gauge, Registry } = await import('prom-client');
-  const registry = new Registry();
-  const requests = new Counter({
-    name: 'volley_requests_total',
-    help: 'Requests ended (with a response or an error), all agents.',
-    registers: [registry],
-  });
-  const errors = new Counter({
-    name: 'volley_request_errors_total',
-    help: 'Requests that ended without a response, all agents.',
-    registers: [registry],
-  });
-  const rps = new Gauge({
-    name: 'volley_requests_per_second',
-    help: 'Requests per second in the last merged interval.',
-    registers: [registry],
-  });
-  const latency = new Gauge({
-    name: 'volley_latency_milliseconds',
-    help: 'Latency percentiles of the last merged interval (exact, from the merged HdrHistogram).',
-    labelNames: ['quantile'],
-    registers: [registry],
-  });
-  const agents = new Gauge({ name: 'volley_agents', help: 'Agents taking part and not lost.', registers: [registry] });
-  const elapsed = new Gauge({
-    name: 'volley_elapsed_seconds',
-    help: 'Time covered by the merged intervals so far.',
-    registers: [registry],
-  });
+  const metrics = new RunMetrics(await import('prom-client'), plan);
+  const { registry } = metrics;
 
   const server: Server = createServer((req, res) => {
-    if (req.url !== '/metrics') {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
       res.writeHead(404).end('volley: metrics are at /metrics\n');
       return;
     }
     registry.metrics().then(
-      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(req.method === 'HEAD' ? '' : text),
       (err: Error) => res.writeHead(500).end(err.message),
     );
   });
@@ -76,26 +71,30 @@ export async function startMetricsServer(address: string): Promise<MetricsServer
     server.listen(port, host, () => resolve());
   });
   const bound = server.address() as AddressInfo;
-  const listener = (event: ControllerEvent): void => {
-    if (event.type === 'started') agents.set(event.agents);
-    if (event.type !== 'interval') return;
-    requests.inc(event.interval.requests);
-    errors.inc(event.interval.errors);
-    rps.set(event.interval.rps);
-    latency.set({ quantile: '0.5' }, event.interval.p50);
-    latency.set({ quantile: '0.9' }, event.interval.p90);
-    latency.set({ quantile: '0.99' }, event.interval.p99);
-    latency.set({ quantile: '1' }, event.interval.max);
-    agents.set(event.agents);
-    elapsed.set(event.total.elapsedMs / 1000);
-  };
   return {
-    listener,
+    listener: (event) => metrics.listener(event),
     url: `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}/metrics`,
+    linger: (ms) => lingerFor(ms),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+/** Waits `ms`, or until Ctrl-C or SIGTERM: the run is over, so a signal only cuts the wait short. */
+function lingerFor(ms: number): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
 }

@@ -3,7 +3,8 @@ import type { Result } from '@volley/metrics';
 import type { Plan } from '@volley/plan';
 import { nothingSucceeded } from '@volley/report';
 import { type Abortable, untilDone } from './conduct.js';
-import { type MetricsServer, startMetricsServer } from './metrics-server.js';
+import { startLiveOutputs } from './live-outputs.js';
+import { DEFAULT_METRICS_LINGER, parseMetricsLinger } from './metrics-server.js';
 import { Progress } from './progress.js';
 import { checkOutputPath, emitResult } from './report-output.js';
 import { stderrLine } from './status-line.js';
@@ -19,6 +20,13 @@ export interface SessionOptions {
   format: Parameters<typeof emitResult>[1];
   output: string | undefined;
   metricsPort: string | undefined;
+  /** How long (ms) the metrics endpoint serves the final values after the run. */
+  metricsLingerMs: number;
+  /** `--dashboard [HOST:]PORT`: the live page; its token beyond loopback (a fresh one if undefined). */
+  dashboard?: string | undefined;
+  dashboardToken?: string | undefined;
+  /** Agents the run waits for, for the dashboard's count of those still awaited. */
+  agents?: number;
   /** Agent events a command shows as lines of their own (the controller's joins); progress shows the rest. */
   describe?: (event: Exclude<ControllerEvent, { type: 'interval' }>) => string | undefined;
 }
@@ -30,6 +38,10 @@ export interface OutputFlagValues {
   format: SessionOptions['format'];
   output?: string | undefined;
   'metrics-port'?: string | undefined;
+  'metrics-linger'?: string | undefined;
+  dashboard?: string | undefined;
+  token?: string | undefined;
+  agents?: number | undefined;
 }
 
 /** A session's options from a command's flags; `json` is true when --json prints the result instead. */
@@ -46,6 +58,10 @@ export function sessionOptions(
     format: json ? undefined : flags.format,
     output: flags.output,
     metricsPort: flags['metrics-port'],
+    metricsLingerMs: parseMetricsLinger(flags['metrics-linger'] ?? DEFAULT_METRICS_LINGER),
+    dashboard: flags.dashboard,
+    dashboardToken: flags.token,
+    agents: flags.agents ?? 1,
   };
 }
 
@@ -70,14 +86,18 @@ export async function runSession(
   const thresholds = parseThresholds(options.thresholds, names);
   await checkOutputPath(options.output);
   const progress = new Progress(stderrLine, options.plan, options.quiet);
-  let metrics: MetricsServer | undefined;
   let close: (() => Promise<void>) | undefined;
   let result: Result;
+  const live = await startLiveOutputs({
+    ...options,
+    thresholds,
+    expectedAgents: options.agents ?? 1,
+    say: (line) => progress.line(line),
+  });
   try {
-    if (options.metricsPort) metrics = await startMetricsServer(options.metricsPort);
     const sink: SessionSink = {
       onEvent: (event) => {
-        metrics?.listener(event);
+        live.listener(event);
         const line = event.type === 'interval' ? undefined : options.describe?.(event);
         if (line !== undefined) progress.line(line);
         else progress.listener(event);
@@ -87,6 +107,7 @@ export async function runSession(
     progress.begin();
     const run = await start(sink);
     close = run.close;
+    live.stopWith((reason) => run.abort(reason));
     result = await untilDone(run);
     progress.clear();
     applyThresholds(result, thresholds);
@@ -95,9 +116,13 @@ export async function runSession(
     const failure = nothingSucceeded(result);
     if (failure !== undefined && options.format !== 'text') stderrLine.line(`volley: ${failure}`);
     process.exitCode = exitCodeFor(result);
+    const closing = close;
+    close = undefined;
+    await live.afterReport(result, async () => closing?.());
+    await closing?.();
   } finally {
     progress.clear();
-    await metrics?.close();
+    await live.close();
     await close?.();
   }
   return result;

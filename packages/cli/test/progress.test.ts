@@ -38,12 +38,13 @@ describe('live progress', () => {
   it('redraws one line in place on a terminal, and clears it before the report', () => {
     const { out, written } = terminal(200);
     const progress = new Progress(out, { durationMs: 2000, requests: 0 });
-    progress.listener({ type: 'interval', interval: interval(), total, agents: 1 });
+    progress.listener({ type: 'interval', interval: interval(), total, agents: 1, ...live });
     progress.listener({
       type: 'interval',
       interval: { ...interval(), t: 1 },
       total: { ...total, elapsedMs: 2000 },
       agents: 1,
+      ...live,
     });
     progress.line('volley: agent a LOST: gone');
     progress.clear();
@@ -58,7 +59,7 @@ describe('live progress', () => {
     const { out, written } = terminal(200);
     const progress = new Progress(out, { durationMs: 2000, requests: 0 });
     const log = createCliLogger('info', 'pretty', out, false);
-    progress.listener({ type: 'interval', interval: interval(), total, agents: 1 });
+    progress.listener({ type: 'interval', interval: interval(), total, agents: 1, ...live });
     log.warn({ component: 'agent', kind: 'EMFILE' }, 'first EMFILE error');
     const screen = render(written.join(''));
     assert.equal(screen.length, 2, JSON.stringify(screen));
@@ -70,7 +71,7 @@ describe('live progress', () => {
     const { out, written } = terminal(60);
     const progress = new Progress(out, { durationMs: 10_000, requests: 0, model: 'open', rate: 500 }, false, {});
     const failing = { ...interval(), requests: 10, errors: 4, failed: 6, late: 2 };
-    progress.listener({ type: 'interval', interval: failing, total: { ...total, errors: 4 }, agents: 1 });
+    progress.listener({ type: 'interval', interval: failing, total: { ...total, errors: 4 }, agents: 1, ...live });
     const line = written.at(-1)?.slice(5) ?? '';
     assert.ok(visibleLength(line) <= 59, `${visibleLength(line)}: ${JSON.stringify(line)}`);
     assert.doesNotMatch(line, /agents|asked|p50/, 'the least useful parts went first');
@@ -82,13 +83,14 @@ describe('live progress', () => {
       interval: failing,
       total: { ...total, errors: 4 },
       agents: 1,
+      ...live,
     });
     assert.ok(visibleLength(narrow.written.at(-1)?.slice(5) ?? '') <= 34, 'fitted');
     assert.match(narrow.written.at(-1) ?? '', /errors 4.*status>=400 6/);
     const wide = terminal(200);
     new Progress(wide.out, { durationMs: 10_000, requests: 0, model: 'open', rate: 500 }, false, {
       NO_COLOR: '1',
-    }).listener({ type: 'interval', interval: failing, total: { ...total, errors: 4 }, agents: 1 });
+    }).listener({ type: 'interval', interval: failing, total: { ...total, errors: 4 }, agents: 1, ...live });
     assert.equal(
       wide.written.at(-1),
       '\r\x1b[2K1s/10s  10 req/s (avg 6)  p50 1.00  p99 2.00 ms  asked 500/s  late 2  errors 4  status>=400 6  agents 1',
@@ -101,20 +103,22 @@ describe('live progress', () => {
     const progress = new Progress(out, { durationMs: 2000, requests: 0, stages: [{ durationMs: 2000, target: 50 }] });
     progress.begin();
     assert.match(written[0] ?? '', /warming up, connecting/);
-    progress.listener({ type: 'interval', interval: interval(), total, agents: 1 });
+    progress.listener({ type: 'interval', interval: interval(), total, agents: 1, ...live });
     assert.match(written[1] ?? '', /conns 25 {2}errors 0/);
   });
 
   it('still says a lost agent with --quiet', () => {
     const { out, written } = terminal(200);
     const progress = new Progress(out, { durationMs: 2000, requests: 0 }, true);
-    progress.listener({ type: 'interval', interval: interval(), total, agents: 1 });
+    progress.listener({ type: 'interval', interval: interval(), total, agents: 1, ...live });
     progress.listener({ type: 'lost', name: 'east-1', reason: 'silent for 5s' });
     assert.deepEqual(written, ['volley: agent east-1 LOST: silent for 5s\n']);
   });
 });
 
 const total = { requests: 10, errors: 0, elapsedMs: 1000 };
+/** What a live view reads of an interval event; progress reads none of it. */
+const live = { detail: { byStatus: {}, byError: {}, dropped: 0, endpoints: [] }, health: [] };
 
 function interval(): IntervalSummary {
   return { t: 0, durationMs: 1000, requests: 10, errors: 0, rps: 10, p50: 1, p90: 1, p99: 2, max: 3, histogram: '' };

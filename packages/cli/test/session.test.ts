@@ -43,6 +43,7 @@ describe('the run session', () => {
       format: undefined,
       output,
       metricsPort: undefined,
+      metricsLingerMs: 0,
     };
     const session = runSession(options, async () => ({
       result: Promise.resolve(resultOf3()),

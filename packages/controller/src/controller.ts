@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { buildResult, type IntervalSummary, type Result, RunAggregate } from '@volley/metrics';
+import { buildResult, type IntervalSummary, type MergedInterval, type Result, RunAggregate } from '@volley/metrics';
 import { askedRate, describePlan, type Plan, requestWeights, splitPlan } from '@volley/plan';
 import { type Message, planToWire } from '@volley/protocol';
 import type { Logger } from 'pino';
 import { type AgentLink, AgentServer, type AgentServerOptions } from './agent-server.js';
 import { Conditions } from './conditions.js';
+import { type ControllerEvent, liveInterval } from './events.js';
 import { RunIntake } from './intake.js';
 
 export const DEFAULT_START_DELAY_MS = 200;
@@ -28,19 +29,6 @@ export interface ControllerOptions extends Omit<AgentServerOptions, 'logger'> {
   /** Agents joining, leaving and getting lost, for a progress display. The controller itself never prints. */
   onEvent?: (event: ControllerEvent) => void;
 }
-
-/** What happened to the agents, for whoever shows progress. */
-export type ControllerEvent =
-  | { type: 'joined'; name: string; host: string; joined: number; of: number }
-  | { type: 'started'; agents: number; spreadMs: number }
-  | { type: 'lost'; name: string; reason: string }
-  /** One interval merged over every live agent; `total` sums every interval so far. */
-  | {
-      type: 'interval';
-      interval: IntervalSummary;
-      total: { requests: number; errors: number; elapsedMs: number };
-      agents: number;
-    };
 
 /** The controller could not run (no agents in time, a plan it cannot split). */
 export class ControllerError extends Error {
@@ -74,7 +62,7 @@ export class Controller {
   private readonly server: AgentServer;
   private readonly members = new Map<AgentLink, Member>();
   private readonly aggregate = new RunAggregate(
-    (interval) => this.intervalMerged(interval),
+    (interval, merged) => this.intervalMerged(interval, merged),
     (notice) => this.log.warn(notice, 'interval merged out of the ordinary'),
   );
   private readonly intake: RunIntake;
@@ -240,8 +228,9 @@ export class Controller {
         this.intake.interval(link, msg.body);
         return;
       case 'ready':
-        if (msg.body.runId !== this.runId) return;
+        if (msg.body.runId !== this.runId || m.ready) return;
         m.ready = true;
+        this.options.onEvent?.({ type: 'ready', name: link.name });
         break;
       case 'finished':
         if (msg.body.runId !== this.runId || m.finished) return;
@@ -288,12 +277,16 @@ export class Controller {
     this.changed.changed();
   }
 
-  private intervalMerged(interval: IntervalSummary): void {
+  private intervalMerged(interval: IntervalSummary, merged: MergedInterval): void {
     this.totals.requests += interval.requests;
     this.totals.errors += interval.errors;
     this.totals.elapsedMs = Math.max(this.totals.elapsedMs, interval.t * 1000 + interval.durationMs);
-    let agents = 0;
-    for (const m of this.members.values()) if (!m.lost) agents++;
-    this.options.onEvent?.({ type: 'interval', interval, total: { ...this.totals }, agents });
+    const onEvent = this.options.onEvent;
+    if (!onEvent) return;
+    const members = [...this.members.values()].map(({ link, lost, finished, ready }) => ({
+      ...{ id: link.id, name: link.name, host: link.host },
+      ...{ lost, finished, ready },
+    }));
+    onEvent(liveInterval(interval, merged, { ...this.totals }, members, this.aggregate.liveAgents()));
   }
 }

@@ -4,8 +4,8 @@ export { DEFAULT_AGENT_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_HELLO_TIMEOUT_M
 export {
   Controller,
   ControllerError,
-  type ControllerEvent,
   type ControllerOptions,
   DEFAULT_READY_TIMEOUT_MS,
   DEFAULT_START_DELAY_MS,
 } from './controller.js';
+export type { AgentState, ControllerEvent, LiveAgent } from './events.js';

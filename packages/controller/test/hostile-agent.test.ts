@@ -106,6 +106,18 @@ describe('a hostile agent costs only its bad intervals: never its connection, th
           w.endMs = 1e300;
         },
       ],
+      [
+        intervalOf(1, 1),
+        (w) => {
+          w.health = { lagP99Ms: Number.NaN, lagMaxMs: 1, cpu: 0.5, processCpu: 0.5, threads: 1, cpuSource: 2 };
+        },
+      ],
+      [
+        intervalOf(1, 1),
+        (w) => {
+          w.health = { lagP99Ms: 1, lagMaxMs: 1, cpu: -3, processCpu: 0.5, threads: 1, cpuSource: 2 };
+        },
+      ],
       [intervalOf(0, 1)],
     ];
     for (const args of bad) await a.report(...args);
@@ -134,6 +146,8 @@ describe('a hostile agent costs only its bad intervals: never its connection, th
     assert.deepEqual(
       dropped().map((l) => l.code),
       ['bad-histogram', 'bad-histogram', 'BAD_INTERVAL', 'BAD_INTERVAL', 'BAD_INTERVAL', 'BAD_INTERVAL'].concat(
+        'BAD_INTERVAL',
+        'BAD_INTERVAL',
         'duplicate-seq',
         'member-left',
       ),

@@ -18,4 +18,5 @@ export {
   startRun,
 } from './run.js';
 export { connectionsAt, next, RateSchedule, type Schedule, STOP } from './schedule.js';
+export { LAG_RESOLUTION_MS, ThreadHealth } from './thread-health.js';
 export { startThreadedRun, ThreadedRun } from './threads/threaded-run.js';

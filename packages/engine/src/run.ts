@@ -3,6 +3,7 @@ import { closedModel } from './closed-model.js';
 import type { EngineModel } from './model.js';
 import type { IntervalSink, RunHandle, RunOptions } from './model-run.js';
 import { openModel } from './open-model.js';
+import { ThreadHealth } from './thread-health.js';
 import { prepareThreadedRun } from './threads/threaded-run.js';
 import { warmUp } from './warm-up.js';
 
@@ -44,6 +45,8 @@ export interface PrepareOptions extends RunOptions {
   onThreadError?: (err: Error, thread: number) => void;
   /** Requests of this process's warm-up, instead of what the plan calls for (bench/warm-up.mjs varies it). */
   warmUpRequests?: number;
+  /** Attach each thread's health (event-loop lag, CPU) to its intervals, measured on the real clock. */
+  health?: boolean;
 }
 
 /**
@@ -53,9 +56,9 @@ export interface PrepareOptions extends RunOptions {
  * real clock and network). An agent prepares when the Plan arrives and starts on the Start.
  */
 export function prepare(plan: Plan, sink: IntervalSink, options: PrepareOptions = {}): PreparedRun {
-  const { workers = 1, onThreadError, warmUpRequests, ...runOptions } = options;
+  const { workers = 1, onThreadError, health = false, warmUpRequests, ...runOptions } = options;
   if (workers > 1) {
-    const threaded = prepareThreadedRun(plan, workers, sink, onThreadError);
+    const threaded = prepareThreadedRun(plan, workers, sink, onThreadError, health);
     return {
       ready: threaded.prepared,
       start: () => {
@@ -66,7 +69,10 @@ export function prepare(plan: Plan, sink: IntervalSink, options: PrepareOptions 
     };
   }
   const model = engineModel(plan);
-  const run = model.create(plan, sink, runOptions);
+  const meter = health ? new ThreadHealth() : undefined;
+  // Read once per interval, as the interval closes: nothing on the request path.
+  const measured: IntervalSink = meter ? (interval) => sink({ ...interval, health: meter.sample() }) : sink;
+  const run = model.create(plan, measured, runOptions);
   // A strategy given by the caller (a test's fake network) has no HTTP path of this process's to warm up. A flow
   // is not warmed up: its requests may change state on the target (a login, an order) and use up unique rows.
   const warm = runOptions.strategy || plan.flow ? undefined : warmUp(plan, model.warmUp, startRun, warmUpRequests);
@@ -74,9 +80,14 @@ export function prepare(plan: Plan, sink: IntervalSink, options: PrepareOptions 
   return {
     ready,
     start: () => {
+      meter?.start();
       run.start();
+      run.done.then(() => meter?.stop());
       return run;
     },
-    discard: () => run.discard(),
+    discard: () => {
+      meter?.stop();
+      run.discard();
+    },
   };
 }

@@ -1,6 +1,8 @@
-import { createIntervalHistogram, createTotalHistogram, encodeHistogram, type Histogram } from './histogram.js';
+import { type GeneratorHealth, HealthTally } from './health.js';
+import { createTotalHistogram, type Histogram } from './histogram.js';
 import { addCounts, type CheckCount, countMap, type IntervalData, sumCounts } from './interval.js';
 import { IntervalMerger, IntervalRejectedError, type MergeNotice } from './interval-merger.js';
+import { warmUpMerging } from './merge-warm-up.js';
 import {
   addChecks,
   type MergedEndpointInterval,
@@ -49,6 +51,15 @@ interface AgentTotals {
   requests: number;
   errors: number;
   lost: boolean;
+  health: HealthTally;
+}
+
+/** One agent's figures so far, for a live view. */
+export interface LiveAgentFigures {
+  requests: number;
+  errors: number;
+  p99Ms: number;
+  health: GeneratorHealth | undefined;
 }
 
 /** Merged figures of a whole run, ready for the result document. */
@@ -93,11 +104,12 @@ export class RunAggregate {
   private flow: { iterations: number; started: number; expected: number; histogram: Histogram } | undefined;
 
   /**
-   * `onInterval` hears each merged interval as it closes, in order, for live progress; `onNotice` hears each
+   * `onInterval` hears each merged interval as it closes, in order, for live progress (the MergedInterval only
+   * for the length of the call, see MergedInterval); `onNotice` hears each
    * interval closed without a slow agent and each late report carried into a later interval, for the log.
    */
   constructor(
-    private readonly onInterval?: (interval: IntervalSummary) => void,
+    private readonly onInterval?: (interval: IntervalSummary, merged: MergedInterval) => void,
     onNotice?: (notice: MergeNotice<string>) => void,
   ) {
     this.merger = new IntervalMerger<string>((m) => this.closeInterval(m), { onNotice });
@@ -111,7 +123,8 @@ export class RunAggregate {
   /** Registers an agent taking part in the run; every agent joins before the first interval is added. */
   join(info: AgentInfo): void {
     if (this.agents.has(info.id)) return;
-    this.agents.set(info.id, { info, histogram: createTotalHistogram(), requests: 0, errors: 0, lost: false });
+    const totals = { info, histogram: createTotalHistogram(), requests: 0, errors: 0, lost: false };
+    this.agents.set(info.id, { ...totals, health: new HealthTally() });
     this.merger.join(info.id);
     // Interval 0 is every agent's report at once: merged by cold code it took 100-200 ms with 200 agents. Agents
     // join before the run starts, so from a few of them on, the merge path is made hot, once per process, in a
@@ -138,11 +151,43 @@ export class RunAggregate {
   add(agentId: string, interval: IntervalData): void {
     const agent = this.agents.get(agentId);
     if (!agent) throw new IntervalRejectedError('unknown-member', agentId, interval.seq, 'not a member');
-    // The agent's own histogram is filled in the merger's single pass over the bytes.
-    this.merger.add(agentId, interval, [agent.histogram]);
-    const errors = sumCounts(interval.byError);
-    agent.requests += sumCounts(interval.byStatus) + errors;
+    let errors = sumCounts(interval.byError);
+    let requests = sumCounts(interval.byStatus) + errors;
+    // A NaN or negative count is refused by the merger below; it must not reach the sums even for a moment.
+    if (!(Number.isFinite(requests) && requests >= 0 && Number.isFinite(errors) && errors >= 0)) {
+      requests = 0;
+      errors = 0;
+    }
+    // Counted before the merge, which may emit intervals whose listeners read them live; taken back if refused.
+    agent.requests += requests;
     agent.errors += errors;
+    try {
+      // The agent's own histogram is filled in the merger's single pass over the bytes.
+      this.merger.add(agentId, interval, [agent.histogram]);
+    } catch (err) {
+      agent.requests -= requests;
+      agent.errors -= errors;
+      throw err;
+    }
+    if (interval.health) agent.health.add(interval.health, interval.endMs - interval.startMs);
+  }
+
+  /**
+   * Each agent's figures so far, by id, for a live view (the merged stream has no per-agent figures): requests,
+   * errors, its p99 over the run so far (ms) and its latest health report. One percentile walk per agent.
+   */
+  liveAgents(): Map<string, LiveAgentFigures> {
+    return new Map(
+      [...this.agents].map(([id, a]) => [
+        id,
+        {
+          requests: a.requests,
+          errors: a.errors,
+          p99Ms: a.histogram.totalCount > 0 ? a.histogram.getValueAtPercentile(99) / 1000 : 0,
+          health: a.health.latest,
+        },
+      ]),
+    );
   }
 
   /** Summarises everything received; open intervals are closed with what they hold, and nothing more is added. */
@@ -158,7 +203,15 @@ export class RunAggregate {
       agents: [...this.agents.values()].map((a) => {
         const { count, p50, p90, p99, max, histogram } = summarize(a.histogram);
         const latency = { count, p50, p90, p99, max, histogram };
-        return { ...a.info, requests: a.requests, errors: a.errors, lost: a.lost, latency };
+        const health = a.health.summary();
+        return {
+          ...a.info,
+          requests: a.requests,
+          errors: a.errors,
+          lost: a.lost,
+          latency,
+          ...(health ? { health } : {}),
+        };
       }),
       endpoints: [...this.endpoints].map(([name, e]) => ({
         name,
@@ -198,7 +251,7 @@ export class RunAggregate {
     }
     const summary = summarizeMergedInterval(m);
     this.closed.push(summary);
-    this.onInterval?.(summary);
+    this.onInterval?.(summary, m);
   }
 
   private addEndpoint(name: string, e: MergedEndpointInterval): void {
@@ -234,42 +287,4 @@ function counts(byStatus: Record<string, number>, byError: Record<string, number
   // A crafted interval cannot make more responses ok than there are.
   ok = Math.min(responses, ok + expected);
   return { total: responses + errors, ok, errors, byStatus: { ...byStatus }, byError: { ...byError } };
-}
-
-/** Reports merged by the warm-up: enough for V8 to optimize the walk, the adds and the summaries. */
-const WARM_UP_REPORTS = 100;
-
-/**
- * Pays the merge path's compile costs before the first real interval: V8 runs a function interpreted until it
- * has run often, and a controller's first interval is all of its agents' reports at once, so cold code made
- * interval 0 of a 200-agent run take 100-200 ms to merge where the later ones took a tenth of that (issue 19).
- * Merges a few agents' synthetic intervals (spread latencies, a long tail, as real ones) through a RunAggregate
- * of its own, summaries and encodings included, and throws it all away. Synchronous, some tens of ms of CPU.
- */
-export function warmUpMerging(reports = WARM_UP_REPORTS): void {
-  const members = 4;
-  const histograms = Array.from({ length: members }, (_, m) => {
-    const h = createIntervalHistogram();
-    // Deterministic spread: a body of values and a tail three decades long, different per member.
-    for (let i = 1; i <= 2000; i++) h.recordValue(100 + ((i * 7919 * (m + 1)) % 5000) + (i % 97 === 0 ? i * 50 : 0));
-    return encodeHistogram(h);
-  });
-  const aggregate = new RunAggregate();
-  for (let m = 0; m < members; m++) aggregate.join({ id: `${m}`, name: `${m}`, host: '' });
-  for (let seq = 0; seq * members < reports; seq++) {
-    for (let m = 0; m < members; m++) {
-      const interval: IntervalData = {
-        seq,
-        startMs: seq * 1000,
-        endMs: (seq + 1) * 1000,
-        histogram: histograms[(m + seq) % members] as Uint8Array,
-        byStatus: { 200: 2000 },
-        byError: {},
-        bytesSent: 0,
-        bytesReceived: 0,
-      };
-      aggregate.add(`${m}`, interval);
-    }
-  }
-  aggregate.merge();
 }

@@ -1,11 +1,28 @@
 // The one home of measurement: interval recorder, histogram encoding, merging, summaries, the Result type.
-export { type AgentInfo, type Merged, type MergedEndpoint, RunAggregate, warmUpMerging } from './aggregate.js';
+export {
+  type AgentInfo,
+  type LiveAgentFigures,
+  type Merged,
+  type MergedEndpoint,
+  RunAggregate,
+} from './aggregate.js';
 export {
   BucketArena,
   type EncodedHistogram,
   MAX_INFLATED_HISTOGRAM_BYTES,
   readEncodedHistogram,
 } from './encoded-histogram.js';
+export {
+  type AgentHealth,
+  type CpuSource,
+  type GeneratorHealth,
+  HealthTally,
+  isSaturated,
+  mergeHealth,
+  SATURATED_CPU,
+  SATURATED_LAG_MS,
+  SATURATED_SHARE,
+} from './health.js';
 export {
   createIntervalHistogram,
   createTotalHistogram,
@@ -25,6 +42,7 @@ export {
   type IntervalData,
   sumCounts,
 } from './interval.js';
+export { cumulativeCounts, type EndpointDetail, type IntervalDetail, intervalDetail } from './interval-detail.js';
 export {
   DEFAULT_MAX_OPEN_INTERVALS,
   IntervalMerger,
@@ -34,6 +52,7 @@ export {
   type MergeNotice,
   type RejectionCode,
 } from './interval-merger.js';
+export { warmUpMerging } from './merge-warm-up.js';
 export {
   encodeMergedInterval,
   type MergedEndpointInterval,

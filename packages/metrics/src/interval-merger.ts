@@ -249,6 +249,8 @@ function validCounts(interval: IntervalData): boolean {
     return false;
   }
   if (!okMap(interval.byStatus) || !okMap(interval.byError)) return false;
+  const h = interval.health;
+  if (h && ![h.lagP99Ms, h.lagMaxMs, h.cpu, h.processCpu, h.threads].every(ok)) return false;
   const flowCounts = [interval.iterations, interval.iterationsStarted, interval.expected];
   if (flowCounts.some((n) => n !== undefined && !ok(n))) return false;
   return (interval.endpoints ?? []).every(

@@ -1,3 +1,5 @@
+import type { GeneratorHealth } from './health.js';
+
 /** Everything one recorder measured in [startMs, endMs) of the run's clock: the unit that crosses processes. */
 export interface IntervalData {
   seq: number;
@@ -30,6 +32,8 @@ export interface IntervalData {
   iterationsStarted?: number | undefined;
   /** Flows only: responses outside 2xx/3xx that a status check expected: ok, not failures. */
   expected?: number | undefined;
+  /** How loaded the generator was (event-loop lag, CPU); absent from engines that were not asked to measure it. */
+  health?: GeneratorHealth | undefined;
 }
 
 /** One check's tally: a step's status, body, JSON or header check. */

@@ -1,4 +1,5 @@
 import { BucketArena, type EncodedHistogram, readEncodedHistogram } from './encoded-histogram.js';
+import { type GeneratorHealth, mergeHealth } from './health.js';
 import { createIntervalHistogram, encodeHistogram, type Histogram } from './histogram.js';
 import {
   addCounts,
@@ -55,6 +56,8 @@ export interface MergedInterval {
   readonly endpoints: ReadonlyMap<string, MergedEndpointInterval>;
   /** Flows only: undefined when no report carried flow figures. */
   readonly flow: MergedFlow | undefined;
+  /** The worst of the reports' generator health (an agent's threads); undefined when none carried one. */
+  readonly health: GeneratorHealth | undefined;
   /** Reports of this seq merged in. */
   readonly reports: number;
   /** Reports of earlier, already emitted seqs carried into this one so that they still count (see IntervalMerger). */
@@ -105,6 +108,7 @@ export interface Slot {
   dropped: number;
   endpoints: Map<string, MergedEndpointInterval>;
   flow: MergedFlow | undefined;
+  health: GeneratorHealth | undefined;
   reports: number;
   carried: number;
 }
@@ -125,6 +129,7 @@ export function openSlot(seq: number, startMs: number, endMs: number): Slot {
     dropped: 0,
     endpoints: new Map(),
     flow: undefined,
+    health: undefined,
     reports: 0,
     carried: 0,
   };
@@ -179,9 +184,11 @@ export function addToSlot(
     slot.flow.expected += interval.expected ?? 0;
   }
   if (carried) {
+    // Its health describes an interval already gone out; the figures count, the reading of that moment does not.
     slot.carried++;
     return;
   }
+  if (interval.health) slot.health = mergeHealth(slot.health, interval.health);
   slot.reports++;
   slot.startMs = Math.min(slot.startMs, interval.startMs);
   slot.endMs = Math.max(slot.endMs, interval.endMs);
@@ -231,6 +238,7 @@ export function encodeMergedInterval(m: MergedInterval): IntervalData {
     data.late = m.late;
     if (m.dropped > 0) data.dropped = m.dropped;
   }
+  if (m.health) data.health = { ...m.health };
   if (m.endpoints.size > 0) {
     data.endpoints = [...m.endpoints].map(
       ([name, e]): EndpointInterval => ({

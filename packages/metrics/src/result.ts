@@ -1,3 +1,4 @@
+import type { AgentHealth } from './health.js';
 import type { LatencySummary } from './summary.js';
 
 /** Version of the result document's layout; bumped only on a breaking change. */
@@ -36,6 +37,8 @@ export interface AgentSummary {
   lost: boolean;
   /** Its own percentiles, and its whole histogram (compressed base64) so anyone can check the merge. */
   latency: Pick<LatencySummary, 'count' | 'p50' | 'p90' | 'p99' | 'max' | 'histogram'>;
+  /** How loaded the agent itself was (event-loop lag, CPU); absent for agents that did not report it. */
+  health?: AgentHealth;
 }
 
 /** A threshold as evaluated on the merged result. */

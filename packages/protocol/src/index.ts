@@ -107,6 +107,7 @@ export function decode(data: Uint8Array, limit = MAX_FRAME_BYTES): Message {
   return { kind, version: envelope.protocolVersion, body } as Message;
 }
 
+export { healthFromWire, healthToWire, MAX_CORES, MAX_LAG_MS, MAX_THREADS } from './health-wire.js';
 export {
   BadIntervalError,
   intervalFromWire,

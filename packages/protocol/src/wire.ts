@@ -1,6 +1,7 @@
 import type { IntervalData } from '@volley/metrics';
 import { type ClientName, type Plan, PlanError, type PlanInput, resolvePlan, type WorkloadModel } from '@volley/plan';
 import { volley } from '../gen/volley.js';
+import { healthFromWire, healthToWire } from './health-wire.js';
 import { flowFromWire, flowToWire } from './wire-flow.js';
 
 const { ClientStrategy, WorkloadModel: WireModel } = volley.v1;
@@ -107,6 +108,7 @@ export function intervalToWire(runId: string, data: IntervalData): volley.v1.Int
     serviceHistogram: data.serviceHistogram ?? new Uint8Array(0),
     late: data.late ?? 0,
     dropped: data.dropped ?? 0,
+    ...(data.health ? { health: healthToWire(data.health) } : {}),
     endpoints: (data.endpoints ?? []).map((e) => ({
       name: e.name,
       histogram: e.histogram,
@@ -141,6 +143,8 @@ export class BadIntervalError extends Error {
  * checked by the merger.
  */
 export function intervalFromWire(wire: volley.v1.Interval): IntervalData {
+  const health = healthFromWire(wire.health);
+  if ('bad' in health) throw new BadIntervalError(health.bad);
   return {
     seq: wire.seq,
     startMs: wire.startMs,
@@ -152,6 +156,7 @@ export function intervalFromWire(wire: volley.v1.Interval): IntervalData {
     serviceHistogram: wire.serviceHistogram.byteLength > 0 ? wire.serviceHistogram : undefined,
     late: wire.late,
     dropped: wire.dropped,
+    ...(health.health ? { health: health.health } : {}),
     endpoints:
       wire.endpoints.length > 0
         ? wire.endpoints.map((e) => ({

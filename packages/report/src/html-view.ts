@@ -1,7 +1,18 @@
-import { createTotalHistogram, decodeHistogramBase64, type Histogram, type Result } from '@volley/metrics';
-import { type Distribution, distribution } from './distribution.js';
+import type { EndpointSummary, Result } from '@volley/metrics';
+import { HEALTH_HEAD, healthNote, healthRows, saturationWarnings } from './health.js';
+import {
+  type Chart,
+  distributionChart,
+  endpointDistributionChart,
+  latencyChart,
+  throughputChart,
+} from './html-charts.js';
+import { flowTables } from './html-flow.js';
+import { planRows } from './html-plan.js';
 import { bytes, count, duration, millis, rate } from './numbers.js';
-import { ERROR_HINTS, errorKindLabel } from './text.js';
+import { ERROR_HINTS, errorKindLabel, formatActual } from './text.js';
+
+export type { Chart } from './html-charts.js';
 
 /** One headline number of the page. */
 export interface Figure {
@@ -11,25 +22,22 @@ export interface Figure {
   detail: string;
 }
 
-/** A chart: columns as uPlot takes them (x first), one series per further column. */
-export interface Chart {
-  id: string;
-  title: string;
-  /** 'seconds': x is time since the start; 'percentile': x is 1/(1-p), drawn on a log scale. */
-  x: 'seconds' | 'percentile';
-  yLabel: string;
-  series: Array<{ label: string; color: string; dash?: number[] }>;
-  data: Array<Array<number | null>>;
-  note: string;
-}
-
 /** A table of text cells. */
 export interface Table {
   id: string;
   title: string;
   head: string[];
   rows: string[][];
+  /** A class per row (`fail` draws a failed threshold red); absent for plain rows. */
+  rowClasses?: string[];
   note: string;
+}
+
+/** One named request (or flow step) of a scenario: its table and its latency by percentile. */
+export interface RequestSection {
+  name: string;
+  table: Table;
+  chart: Chart;
 }
 
 /**
@@ -39,22 +47,39 @@ export interface Table {
 export interface HtmlView {
   title: string;
   aborted: boolean;
+  /** One-line warnings shown under the title (a saturated agent). */
+  warnings: string[];
+  /** The thresholds' verdict, as a banner; absent when none was set. */
+  verdict?: { pass: boolean; text: string };
   meta: Array<[string, string]>;
   figures: Figure[];
   charts: Chart[];
   tables: Table[];
+  /** Scenario runs: a section per named request, after the tables; empty otherwise. */
+  requests: RequestSection[];
 }
-
-const COLORS = { blue: '#2563eb', red: '#dc2626', grey: '#6b7280', green: '#059669', amber: '#d97706' };
 
 /** The result as the HTML page shows it. */
 export function htmlView(result: Result): HtmlView {
   const { plan, requests, latency } = result;
   const open = plan.model === 'open';
-  const target = `${String(plan.method ?? 'GET')} ${String(plan.url)}`;
+  const target = describeTarget(plan);
+  const failed = result.thresholds.filter((t) => !t.pass).length;
   return {
     title: `Volley: ${target}`,
     aborted: result.aborted,
+    warnings: saturationWarnings(result),
+    ...(result.thresholds.length > 0
+      ? {
+          verdict: {
+            pass: failed === 0,
+            text:
+              failed === 0
+                ? `All ${result.thresholds.length} thresholds passed`
+                : `${failed} of ${result.thresholds.length} thresholds FAILED`,
+          },
+        }
+      : {}),
     meta: [
       ['target', target],
       ['model', open ? 'open (a fixed rate of sends)' : 'closed (connections wait for responses)'],
@@ -94,13 +119,16 @@ export function htmlView(result: Result): HtmlView {
         ]),
         note: '',
       },
+      ...healthTable(result),
+      ...flowTables(result),
       ...(result.thresholds.length > 0
         ? [
             {
               id: 'thresholds',
               title: 'Thresholds',
               head: ['threshold', 'actual', ''],
-              rows: result.thresholds.map((t) => [t.expr, String(t.actual), t.pass ? 'pass' : 'FAIL']),
+              rows: result.thresholds.map((t) => [t.expr, formatActual(t.expr, t.actual), t.pass ? 'pass' : 'FAIL']),
+              rowClasses: result.thresholds.map((t) => (t.pass ? 'pass' : 'fail')),
               note: '',
             },
           ]
@@ -109,11 +137,67 @@ export function htmlView(result: Result): HtmlView {
         id: 'plan',
         title: 'Plan',
         head: ['setting', 'value'],
-        rows: Object.entries(plan).map(([k, v]) => [k, typeof v === 'string' ? v : (JSON.stringify(v) ?? '')]),
-        note: 'As run, with defaults filled in.',
+        rows: planRows(plan),
+        note: 'As asked for; settings left at their defaults are not shown (the JSON result has every one).',
       },
     ],
+    requests: (result.endpoints ?? []).map((e) => requestSection(e, result)),
   };
+}
+
+/** `GET http://host/path`; a scenario by its requests' names, a flow by its steps'. */
+function describeTarget(plan: Record<string, unknown>): string {
+  const names = (list: unknown): string[] =>
+    Array.isArray(list) ? list.map((e) => String((e as { name?: unknown }).name)) : [];
+  const listed = (items: string[]): string =>
+    items.length <= 4 ? items.join(', ') : `${items.slice(0, 3).join(', ')} and ${items.length - 3} more`;
+  const origin = (): string => {
+    try {
+      return new URL(String(plan.url)).origin;
+    } catch {
+      return String(plan.url);
+    }
+  };
+  const steps = names((plan.flow as { steps?: unknown } | undefined)?.steps);
+  if (steps.length > 0) return `flow ${listed(steps)} on ${origin()}`;
+  const requests = names(plan.endpoints);
+  if (requests.length > 0) return `scenario ${listed(requests)} on ${origin()}`;
+  return `${String(plan.method ?? 'GET')} ${String(plan.url)}`;
+}
+
+/** A named request's own table (its counts, share and percentiles) and its latency curve. */
+function requestSection(e: EndpointSummary, result: Result): RequestSection {
+  const weights = (result.endpoints ?? []).reduce((n, x) => n + x.weight, 0);
+  const failed = e.requests.total - e.requests.ok - e.requests.errors;
+  const share = (n: number, of: number) => (of > 0 ? `${((100 * n) / of).toFixed(1)}%` : '-');
+  const l = e.latency;
+  return {
+    name: e.name,
+    table: {
+      id: `request-${e.name}`,
+      title: `${result.iterations ? 'Step' : 'Request'} ${e.name}`,
+      head: ['requests', 'share', 'asked', 'errors', '≥ 400', 'p50', 'p90', 'p99', 'p99.9', 'max'],
+      rows: [
+        [
+          count(e.requests.total),
+          share(e.requests.total, result.requests.total),
+          share(e.weight, weights),
+          count(e.requests.errors),
+          count(failed),
+          ...[l.p50, l.p90, l.p99, l.p99_9, l.max].map(millis),
+        ],
+      ],
+      note: 'Latencies in ms. share: of all requests; asked: its weight over the sum of weights.',
+    },
+    chart: endpointDistributionChart(e),
+  };
+}
+
+/** The generator health table, if any agent reported its health. */
+function healthTable(result: Result): Table[] {
+  const rows = healthRows(result);
+  if (rows.length === 0) return [];
+  return [{ id: 'health', title: 'Generator health', head: HEALTH_HEAD, rows, note: healthNote(result) }];
 }
 
 function load(result: Result): string {
@@ -146,9 +230,15 @@ function figures(result: Result): Figure[] {
       id: 'requests',
       label: 'requests',
       value: count(requests.total),
-      detail: `${count(requests.ok)} ok, ${count(failedStatus)} status ≥ 400`,
+      detail: `${count(requests.ok)} ok`,
     },
-    { id: 'errors', label: 'errors', value: count(requests.errors), detail: 'no response' },
+    {
+      // A 5xx is as much a failure as a reset: the card counts both, and says how many of each.
+      id: 'errors',
+      label: 'errors',
+      value: count(failedStatus + requests.errors),
+      detail: `${count(failedStatus)} status ≥ 400, ${count(requests.errors)} no response`,
+    },
     {
       id: 'throughput',
       label: 'req/s achieved',
@@ -166,92 +256,6 @@ function figures(result: Result): Figure[] {
     ms('p99_9', 'p99.9', latency.p99_9, s?.p99_9),
     ms('max', 'max', latency.max, s?.max),
   ];
-}
-
-function throughputChart(result: Result): Chart {
-  const { intervals, plan, throughput } = result;
-  const perSecond = (n: number, ms: number): number => (ms > 0 ? Math.round((n * 10000) / ms) / 10 : 0);
-  // A constant asked rate is one line; with stages the asked rate changes and only its average is known.
-  const asked = throughput.target !== null && !(Array.isArray(plan.stages) && plan.stages.length > 0);
-  return {
-    id: 'throughput',
-    title: 'Throughput',
-    x: 'seconds',
-    yLabel: 'per second',
-    series: [
-      { label: 'requests/s', color: COLORS.blue },
-      { label: 'errors/s', color: COLORS.red },
-      ...(asked ? [{ label: 'asked/s', color: COLORS.grey, dash: [6, 4] }] : []),
-    ],
-    data: [
-      intervals.map((i) => i.t),
-      intervals.map((i) => i.rps),
-      intervals.map((i) => perSecond(i.errors, i.durationMs)),
-      ...(asked ? [intervals.map(() => throughput.target)] : []),
-    ],
-    note: intervals.length === 0 ? 'No interval was recorded.' : 'One point per interval, at its start.',
-  };
-}
-
-function latencyChart(result: Result): Chart {
-  const { intervals } = result;
-  return {
-    id: 'latency-over-time',
-    title: 'Latency over time',
-    x: 'seconds',
-    yLabel: 'ms',
-    series: [
-      { label: 'p50', color: COLORS.green },
-      { label: 'p90', color: COLORS.blue },
-      { label: 'p99', color: COLORS.amber },
-      { label: 'max', color: COLORS.red },
-    ],
-    data: [
-      intervals.map((i) => i.t),
-      intervals.map((i) => i.p50),
-      intervals.map((i) => i.p90),
-      intervals.map((i) => i.p99),
-      intervals.map((i) => i.max),
-    ],
-    note: intervals.length === 0 ? 'No interval was recorded.' : '',
-  };
-}
-
-function distributionChart(result: Result): Chart {
-  const latency = wholeRun(result);
-  const service = result.serviceTime ? decodeHistogramBase64(result.serviceTime.histogram) : undefined;
-  const curve: Distribution = distribution([
-    { label: service ? 'latency (corrected)' : 'latency', histogram: latency },
-    ...(service ? [{ label: 'service time', histogram: service }] : []),
-  ]);
-  latency.destroy();
-  service?.destroy();
-  return {
-    id: 'distribution',
-    title: 'Latency by percentile',
-    x: 'percentile',
-    yLabel: 'ms',
-    series: curve.series.map((s, i) => ({ label: s.label, color: i === 0 ? COLORS.blue : COLORS.amber })),
-    data: [curve.x, ...curve.series.map((s) => s.ms)],
-    note:
-      result.latency.count === 0
-        ? 'No response, no latency.'
-        : service
-          ? 'Whole run. Corrected: from the intended send time; service time: from the actual send.'
-          : 'Whole run, all agents merged.',
-  };
-}
-
-/** The whole run's latencies: the sum of the interval histograms (the whole-run one if there are no intervals). */
-function wholeRun(result: Result): Histogram {
-  if (result.intervals.length === 0) return decodeHistogramBase64(result.latency.histogram);
-  const sum = createTotalHistogram();
-  for (const interval of result.intervals) {
-    const h = decodeHistogramBase64(interval.histogram);
-    sum.add(h);
-    h.destroy();
-  }
-  return sum;
 }
 
 function outcomesTable(requests: Result['requests']): Table {

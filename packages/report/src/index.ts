@@ -9,9 +9,11 @@ export {
   renderDiff,
   renderDiffJson,
 } from './diff.js';
+export { HEALTH_HEAD, healthNote, healthRows, saturationWarning, saturationWarnings } from './health.js';
 export { renderHgrm } from './hgrm.js';
 export { renderHlog } from './hlog.js';
-export { renderHtml } from './html.js';
+export { type DashboardConfig, renderDashboardPage, renderHtml } from './html.js';
+export { type HtmlView, htmlView } from './html-view.js';
 export { renderJson } from './json.js';
 export { bytes, count, duration, millis, rate } from './numbers.js';
 export {

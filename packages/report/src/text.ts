@@ -1,5 +1,6 @@
 import type { Result } from '@volley/metrics';
 import { describeFlow, flowLines } from './flow-text.js';
+import { HEALTH_HEAD, healthRows, saturationWarnings } from './health.js';
 import { bytes, count, duration, millis, rate } from './numbers.js';
 import type { ReportFormat } from './report-format.js';
 import { table } from './table.js';
@@ -46,6 +47,7 @@ export function renderText(result: Result): string {
   if (result.aborted) out.push('  run stopped early: figures cover what was measured until then');
   const failure = nothingSucceeded(result);
   if (failure !== undefined) out.push(`  ${failure}`);
+  for (const warning of saturationWarnings(result)) out.push(`  WARNING: ${warning}`);
   out.push('');
   const failedStatus = requests.total - requests.ok - requests.errors;
   const rows: string[][] = [
@@ -150,6 +152,11 @@ export function renderText(result: Result): string {
       ),
     );
   }
+  const health = healthRows(result);
+  if (health.length > 0) {
+    out.push('', '  generator health (the busiest engine thread per agent)');
+    out.push(table([HEALTH_HEAD, ...health], '    '));
+  }
   if (result.thresholds.length > 0) {
     const failed = result.thresholds.filter((t) => !t.pass).length;
     out.push('', `  thresholds: ${failed === 0 ? 'all passed' : `${failed} of ${result.thresholds.length} FAILED`}`);
@@ -190,7 +197,7 @@ function perIteration(plan: Record<string, unknown>, target: number): string {
 }
 
 /** A threshold's actual figure in its own unit. */
-function formatActual(expr: string, actual: number): string {
+export function formatActual(expr: string, actual: number): string {
   if (/^error_rate/i.test(expr)) return String(actual);
   if (/^rps/i.test(expr)) return `${rate(actual)} req/s`;
   return `${millis(actual)} ms`;

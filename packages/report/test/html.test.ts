@@ -52,8 +52,10 @@ describe('renderHtml', () => {
     const view = viewOf(renderHtml(result));
     const figure = (id: string) => view.figures.find((f) => f.id === id);
     assert.equal(figure('requests')?.value, '1,001');
-    assert.equal(figure('requests')?.detail, '900 ok, 100 status ≥ 400');
-    assert.equal(figure('errors')?.value, '1');
+    assert.equal(figure('requests')?.detail, '900 ok');
+    // The errors card counts the 503s beside the reset, and tells them apart.
+    assert.equal(figure('errors')?.value, '101');
+    assert.equal(figure('errors')?.detail, '100 status ≥ 400, 1 no response');
     assert.equal(figure('p99')?.value, '9.90 ms');
     const outcomes = view.tables.find((t) => t.id === 'outcomes')?.rows;
     assert.deepEqual(outcomes, [

@@ -78,7 +78,7 @@ export default class ControllerCommand extends VolleyCommand {
   }
 }
 
-function describeEvent(event: Exclude<ControllerEvent, { type: 'interval' }>): string {
+function describeEvent(event: Exclude<ControllerEvent, { type: 'interval' }>): string | undefined {
   switch (event.type) {
     case 'joined':
       return `agent ${event.name} (${event.host}) joined: ${event.joined}/${event.of}`;
@@ -86,6 +86,8 @@ function describeEvent(event: Exclude<ControllerEvent, { type: 'interval' }>): s
       return `all ${event.agents} agents joined; run started (start spread ≤ ${event.spreadMs.toFixed(1)} ms)`;
     case 'lost':
       return `agent ${event.name} LOST: ${event.reason}; the run goes on with the others`;
+    case 'ready':
+      return undefined;
   }
 }
 

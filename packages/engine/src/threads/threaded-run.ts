@@ -52,6 +52,8 @@ export class ThreadedRun implements RunHandle {
     autoStart = true,
     /** The thread's script; tests give one that wraps worker.ts (a thread that crashes, say). */
     script: URL = defaultWorker(),
+    /** Each thread measures its own health (event-loop lag, CPU) and attaches it to its intervals. */
+    health = false,
   ) {
     this.go = autoStart;
     this.done = new Promise((resolve) => {
@@ -74,7 +76,7 @@ export class ThreadedRun implements RunHandle {
     parts.forEach((part, index) => {
       this.running.add(index);
       this.merger.join(index);
-      const thread = startWorker(script, { plan: part, index });
+      const thread = startWorker(script, { plan: part, index, health });
       let ended = false;
       let loaded = false;
       let finished = false;
@@ -179,8 +181,9 @@ export function startThreadedRun(
   sink: IntervalSink,
   onError?: (err: Error, thread: number) => void,
   script?: URL,
+  health = false,
 ): ThreadedRun {
-  return new ThreadedRun(plan, workers, sink, onError, true, script);
+  return new ThreadedRun(plan, workers, sink, onError, true, script, health);
 }
 
 /**
@@ -192,6 +195,7 @@ export function prepareThreadedRun(
   workers: number,
   sink: IntervalSink,
   onError?: (err: Error, thread: number) => void,
+  health = false,
 ): ThreadedRun {
-  return new ThreadedRun(plan, workers, sink, onError, false);
+  return new ThreadedRun(plan, workers, sink, onError, false, undefined, health);
 }

@@ -7,12 +7,13 @@ import type { FromWorker, ToWorker } from './messages.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts runs as a worker thread');
-const { plan } = workerData as { plan: Plan };
+const { plan, health } = workerData as { plan: Plan; health?: boolean };
 const post = (message: FromWorker): void => port.postMessage(message);
 
 // Warm up and open this thread's connections now; the start comes when every thread has loaded (and, in an
 // agent, at the controller's Start).
-const prepared = prepare(plan, (interval) => post({ type: 'interval', interval }));
+// Each thread measures its own health: its event loop and its CPU are its own.
+const prepared = prepare(plan, (interval) => post({ type: 'interval', interval }), { health: health === true });
 let handle: RunHandle | undefined;
 port.on('message', (message: ToWorker) => {
   if (message.type === 'start') {

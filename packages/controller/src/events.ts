@@ -1,0 +1,99 @@
+import {
+  type GeneratorHealth,
+  type IntervalDetail,
+  type IntervalSummary,
+  intervalDetail,
+  type LiveAgentFigures,
+  type MergedInterval,
+} from '@volley/metrics';
+
+/** What happened to the agents, for whoever shows progress. */
+export type ControllerEvent =
+  | { type: 'joined'; name: string; host: string; joined: number; of: number }
+  | { type: 'started'; agents: number; spreadMs: number }
+  | { type: 'lost'; name: string; reason: string }
+  /** The agent is warmed up with its connections open: it waits for the Start. */
+  | { type: 'ready'; name: string }
+  /** One interval merged over every live agent; `total` sums every interval so far. */
+  | {
+      type: 'interval';
+      interval: IntervalSummary;
+      total: { requests: number; errors: number; elapsedMs: number };
+      agents: number;
+      /**
+       * Counts by status and error kind, and per named request, for live views (metrics, dashboard). Copied out
+       * of the merger on first read, so a listener that never reads it (progress) costs nothing: read it during
+       * the event, not after (the merger's histograms are released when the event returns).
+       */
+      readonly detail: IntervalDetail;
+      /** Each agent of the run, its figures so far and its latest health report. */
+      health: LiveAgent[];
+    };
+
+/** An agent as a live view shows it. */
+export interface LiveAgent {
+  name: string;
+  host: string;
+  state: AgentState;
+  lost: boolean;
+  /** Requests and errors so far, and the agent's own p99 over the run so far (ms). */
+  requests: number;
+  errors: number;
+  p99Ms: number;
+  /** Its latest health report; absent before its first, or from an agent that does not measure it. */
+  health: GeneratorHealth | undefined;
+}
+
+/** Where an agent is in the run. */
+export type AgentState = 'joined' | 'ready' | 'finished' | 'lost';
+
+/** Who took part in the run, as the controller knows its members. */
+interface MemberView {
+  id: string;
+  name: string;
+  host: string;
+  lost: boolean;
+  finished: boolean;
+  ready: boolean;
+}
+
+const stateOf = (m: MemberView): AgentState =>
+  m.lost ? 'lost' : m.finished ? 'finished' : m.ready ? 'ready' : 'joined';
+
+/** The event for one merged interval; its detail is copied out of `merged` when first read. */
+export function liveInterval(
+  interval: IntervalSummary,
+  merged: MergedInterval,
+  total: { requests: number; errors: number; elapsedMs: number },
+  members: readonly MemberView[],
+  figures: ReadonlyMap<string, LiveAgentFigures>,
+): ControllerEvent {
+  let agents = 0;
+  const health: LiveAgent[] = [];
+  for (const m of members) {
+    if (!m.lost) agents++;
+    const f = figures.get(m.id);
+    health.push({
+      name: m.name,
+      host: m.host,
+      state: stateOf(m),
+      lost: m.lost,
+      requests: f?.requests ?? 0,
+      errors: f?.errors ?? 0,
+      p99Ms: f?.p99Ms ?? 0,
+      health: f?.health,
+    });
+  }
+  let detail: IntervalDetail | undefined;
+  return {
+    type: 'interval',
+    interval,
+    total,
+    agents,
+    get detail(): IntervalDetail {
+      detail ??= intervalDetail(merged);
+      return detail;
+    },
+    health,
+  };
+}

@@ -9,14 +9,18 @@
 // same alternating rounds, so a refactor's before/after is measured in one run. --throughput-only stops after the
 // throughput table.
 //
-// After the throughput table it runs the other goals' benches, each a script of its own in this folder:
-// start-up time (startup.mjs), per-request strategy vs a bare loop (per-request.mjs), the highest rate held with
-// one and two threads (rate.mjs), a controller aggregating 200 agents (controller-scale.mjs), flows against fixed
-// requests and templated steps against static ones (flow.mjs), and the agent's
-// memory over a 10-minute run (memory.mjs: that one alone takes 10 minutes).
+// After the throughput table it runs the other goals' benches, each a script of its own in this folder: client CPU
+// per request without start-up, volley's engine beside the bare undici and socket loops (client-cost.mjs), the open
+// model against the closed one on the same thread (open-model.mjs), the warm-up's length against the first
+// second's timing (warm-up.mjs), start-up time (startup.mjs), per-request strategy vs a bare loop
+// (per-request.mjs), the highest rate held with one and two threads (rate.mjs), a controller aggregating 2,000
+// agents (controller-scale.mjs), --workers against cores (many-cores.mjs), flows against fixed requests and
+// templated steps against static ones (flow.mjs), and the agent's memory over a 10-minute run (memory.mjs: that
+// one alone takes 10 minutes). bench/cpu-profile.mjs reads a `node --cpu-prof` profile.
 // --quick only checks that everything runs (one short round each, figures meaningless): what CI can afford.
 //
-// Peers: autocannon (a dev dependency) always; wrk if installed. Targets: the built-in target in its own
+// Peers: autocannon (a dev dependency), a bare undici Client.dispatch loop and a bare net.Socket loop (bench/peers/)
+// always; wrk if installed. Targets: the built-in target in its own
 // process always; nginx too if installed (a target that is not itself the bottleneck).
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +29,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTargetProcess } from '@volley/target';
-import { freePort, median, VOLLEY } from './lib.mjs';
+import { cpuStallUs, freePort, median, VOLLEY } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -87,6 +91,18 @@ function volleyTool(name, bin) {
   };
 }
 
+/** A bare loop of bench/peers/, in a process of its own like every tool: it prints { requests, seconds }. */
+function peer(name, script) {
+  const path = join(dirname(new URL(import.meta.url).pathname), 'peers', script);
+  return {
+    name,
+    async run(url) {
+      const r = JSON.parse(await run(process.execPath, [path, url, `${CONNECTIONS}`, `${SECONDS}`]));
+      return { requests: r.requests, errors: 0, seconds: r.seconds };
+    },
+  };
+}
+
 /** Each tool reports its own count; req/s is that count over the configured duration. */
 const tools = [
   volleyTool('volley', VOLLEY),
@@ -101,6 +117,9 @@ const tools = [
       return { requests: r.requests.total, errors: r.errors + r.timeouts, seconds: r.duration };
     },
   },
+  // Peers that show how far volley is from undici itself and from Node's floor (issue 19, goal 2).
+  peer('undici dispatch', 'undici-dispatch.mjs'),
+  peer('net.Socket', 'socket-loop.mjs'),
 ];
 if (has('wrk')) {
   tools.push({
@@ -146,6 +165,7 @@ async function bench(target) {
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? tools : [...tools].reverse();
     const line = [];
+    const [stall0, t0] = [cpuStallUs(), performance.now()];
     for (const tool of order) {
       const cpu0 = childCpuSeconds();
       const r = await tool.run(target.url);
@@ -157,7 +177,10 @@ async function bench(target) {
         `${tool.name} ${rps.toFixed(0)} req/s ${usPerRequest.toFixed(1)} µs CPU/req${r.errors ? ` (${r.errors} errors)` : ''}`,
       );
     }
-    console.log(`  round ${round + 1}: ${line.join(', ')}`);
+    // How much of the round something waited for a CPU: neighbours' load, which skews every tool of the round.
+    const pressure = (cpuStallUs() - stall0) / ((performance.now() - t0) * 1000);
+    const loaded = Number.isNaN(pressure) ? '' : ` [CPU pressure ${(100 * pressure).toFixed(0)}%]`;
+    console.log(`  round ${round + 1}${loaded}: ${line.join(', ')}`);
   }
   const volley = median(rates.volley);
   const volleyCpu = median(cpu.volley);
@@ -170,7 +193,7 @@ async function bench(target) {
         ? ''
         : `   req/s volley/${tool.name} = ${(volley / m).toFixed(2)}, CPU/req volley/${tool.name} = ${(volleyCpu / c).toFixed(2)}`;
     console.log(
-      `    ${tool.name.padEnd(11)} ${m.toFixed(0).padStart(8)} req/s ${c.toFixed(1).padStart(6)} µs/req${ratio}`,
+      `    ${tool.name.padEnd(17)} ${m.toFixed(0).padStart(8)} req/s ${c.toFixed(1).padStart(6)} µs/req${ratio}`,
     );
   }
 }
@@ -198,10 +221,14 @@ if (values['throughput-only']) process.exit(0);
 /** The other goals, each its own script, in a child process so each starts clean. */
 const QUICK = values.quick;
 const others = [
+  ['client-cost.mjs', QUICK ? ['--rounds', '1', '--seconds', '1'] : []],
+  ['open-model.mjs', QUICK ? ['--rounds', '1', '--seconds', '1', '--fractions', '0.8'] : []],
+  ['warm-up.mjs', QUICK ? ['--rounds', '1', '--lengths', '0,8'] : []],
   ['startup.mjs', QUICK ? ['--runs', '1'] : []],
   ['per-request.mjs', QUICK ? ['--rounds', '1', '--requests', '200'] : []],
   ['rate.mjs', QUICK ? ['--seconds', '1', '--rates', '500', '--workers', '1,2'] : []],
   ['controller-scale.mjs', QUICK ? ['--agents', '10', '--seconds', '2'] : []],
+  ['many-cores.mjs', QUICK ? ['--rounds', '1', '--seconds', '1'] : []],
   ['flow.mjs', QUICK ? ['--rounds', '1', '--seconds', '1'] : []],
   ['memory.mjs', QUICK ? ['--quick'] : []],
 ];

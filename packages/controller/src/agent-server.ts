@@ -232,6 +232,8 @@ export class AgentServer {
     if (gap > 2 * beatMs) {
       for (const link of this.links.values()) link.lastHeard = Math.min(now, link.lastHeard + gap - beatMs);
     }
+    // One frame for every agent: with 2,000 of them, encoding it once a beat instead of once an agent.
+    const frame = encode('heartbeat', { sentAtMs: now });
     for (const link of this.links.values()) {
       if (now - link.lastHeard > silentAfter) {
         this.log.error({ agent: link.name, silentMs: Math.round(now - link.lastHeard) }, 'agent silent: dropping it');
@@ -240,7 +242,7 @@ export class AgentServer {
         this.handler.departed(link);
         continue;
       }
-      link.send('heartbeat', { sentAtMs: now });
+      if (link.ws.readyState === WebSocket.OPEN) link.ws.send(frame);
     }
   }
 }

@@ -43,6 +43,8 @@ export interface PrepareOptions extends RunOptions {
   workers?: number;
   /** A thread that failed, or whose interval had to be merged late; the others go on, and nothing measured is lost. */
   onThreadError?: (err: Error, thread: number) => void;
+  /** Requests of this process's warm-up, instead of what the plan calls for (bench/warm-up.mjs varies it). */
+  warmUpRequests?: number;
   /** Attach each thread's health (event-loop lag, CPU) to its intervals, measured on the real clock. */
   health?: boolean;
 }
@@ -54,7 +56,7 @@ export interface PrepareOptions extends RunOptions {
  * real clock and network). An agent prepares when the Plan arrives and starts on the Start.
  */
 export function prepare(plan: Plan, sink: IntervalSink, options: PrepareOptions = {}): PreparedRun {
-  const { workers = 1, onThreadError, health = false, ...runOptions } = options;
+  const { workers = 1, onThreadError, health = false, warmUpRequests, ...runOptions } = options;
   if (workers > 1) {
     const threaded = prepareThreadedRun(plan, workers, sink, onThreadError, health);
     return {
@@ -73,7 +75,7 @@ export function prepare(plan: Plan, sink: IntervalSink, options: PrepareOptions 
   const run = model.create(plan, measured, runOptions);
   // A strategy given by the caller (a test's fake network) has no HTTP path of this process's to warm up. A flow
   // is not warmed up: its requests may change state on the target (a login, an order) and use up unique rows.
-  const warm = runOptions.strategy || plan.flow ? undefined : warmUp(plan, model.warmUp, startRun);
+  const warm = runOptions.strategy || plan.flow ? undefined : warmUp(plan, model.warmUp, startRun, warmUpRequests);
   const ready = Promise.all([warm, run.prepare(model.preconnect(plan))]).then(() => {});
   return {
     ready,

@@ -1,4 +1,3 @@
-import { inflateSync } from 'node:zlib';
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
 
 export type { Histogram };
@@ -51,176 +50,19 @@ export function decodeHistogramBase64(text: string): Histogram {
  * types; `histogram.test.ts` checks every fast path against the library's own slow one, so an upgrade that changes
  * them fails a test rather than a figure.
  */
-interface Internals {
+export interface Internals {
   readonly countsArrayLength: number;
   readonly lowestDiscernibleValue: number;
   readonly subBucketHalfCount: number;
   readonly unitMagnitude: number;
+  /** The bucket counts (TypedArrayHistogram: an Int32Array for interval histograms, a Float64Array for totals). */
+  readonly _counts: unknown;
   getCountAtIndex(index: number): number;
   valueFromIndex(index: number): number;
   highestEquivalentValue(value: number): number;
   addToCountAtIndex(index: number, count: number): void;
   addToTotalCount(count: number): void;
   updateMinAndMax(value: number): void;
-}
-
-const V2_COMPRESSED_COOKIE_BASE = 0x1c849304;
-const V2_COOKIE_BASE = 0x1c849303;
-/** Cookie, payload length, normalizing offset, digits (4 bytes each), lowest, highest, ratio (8 bytes each). */
-const V2_HEADER_BYTES = 40;
-
-/** A histogram read off the wire, ready to be added into others (see `readEncodedHistogram`). */
-export interface EncodedHistogram {
-  /** Number of values it holds. */
-  readonly count: number;
-  /** Adds its values into every target; the same as `target.add(decoded)` for each. */
-  addTo(targets: readonly Histogram[]): void;
-}
-
-/**
- * Reads the wire form of one histogram (HdrHistogram's compressed V2 encoding) without building a histogram for
- * it: the run-length encoded counts are walked once, and `addTo` records each non-empty bucket into the targets.
- * The same as `decodeHistogram` and `target.add` for each target at a fraction of the cost: a controller does
- * this for every agent every second. The bytes come from the wire, so nothing is trusted: inflating stops at
- * MAX_INFLATED_HISTOGRAM_BYTES, and the layout, every bucket index and every count are checked. Throws on bytes
- * that are not such a histogram, before any target is touched.
- */
-export function readEncodedHistogram(bytes: Uint8Array): EncodedHistogram {
-  const raw = inflateEncoded(bytes);
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  if ((view.getInt32(0) & ~0xf0) !== V2_COOKIE_BASE) throw new Error('not a V2 HdrHistogram');
-  const digits = view.getInt32(12);
-  const lowest = Number(view.getBigInt64(16));
-  const highest = Number(view.getBigInt64(24));
-  // No layout finer than the one recorded, so the bucket count below stays within MAX_INFLATED_HISTOGRAM_BYTES.
-  if (!Number.isInteger(digits) || digits < 0 || digits > SIGNIFICANT_DIGITS) {
-    throw new Error(`histogram of ${digits} significant digits; at most ${SIGNIFICANT_DIGITS}`);
-  }
-  if (!Number.isSafeInteger(lowest) || lowest < 1 || !Number.isSafeInteger(highest) || highest < lowest) {
-    throw new Error(`histogram of values [${lowest}, ${highest}] is not a layout`);
-  }
-  const buckets = bucketsOfLayout(digits, lowest);
-  const payload = view.getInt32(4);
-  const end = V2_HEADER_BYTES + payload;
-  if (payload < 0 || end > raw.byteLength) throw new Error('histogram payload is truncated');
-  // Non-empty buckets as (index, count) pairs, found by walking the ZigZag LEB128 words: a positive word is the
-  // count of the next bucket, a negative one skips that many empty buckets.
-  const indexes: number[] = [];
-  const counts: number[] = [];
-  let total = 0;
-  let index = 0;
-  let at = V2_HEADER_BYTES;
-  while (at < end) {
-    let word = 0;
-    let scale = 1;
-    for (let i = 0; i < 9; i++) {
-      const b = raw[at++] as number;
-      if (i === 8) {
-        word += b * scale;
-        break;
-      }
-      word += (b & 0x7f) * scale;
-      scale *= 128;
-      if ((b & 0x80) === 0) break;
-    }
-    const value = word % 2 === 0 ? word / 2 : -(word + 1) / 2;
-    if (value < 0) index -= value;
-    else {
-      if (value > 0) {
-        // An index past the layout's last bucket is a value beyond 2^53: a target would resize without bound.
-        if (index >= buckets) throw new Error(`histogram bucket ${index} is outside its layout of ${buckets}`);
-        if (value > MAX_BUCKET_COUNT) throw new Error(`histogram bucket count ${value} exceeds 32 bits`);
-        indexes.push(index);
-        counts.push(value);
-        total += value;
-      }
-      index++;
-    }
-  }
-  if (at !== end) throw new Error('histogram payload is truncated');
-  return {
-    count: total,
-    addTo(targets) {
-      const n = indexes.length;
-      const first = targets[0] as unknown as (Internals & Histogram) | undefined;
-      if (n === 0 || !first) return;
-      const sameLayout = (t: Histogram): boolean =>
-        t.numberOfSignificantValueDigits === digits && (t as unknown as Internals).lowestDiscernibleValue === lowest;
-      if (!targets.every(sameLayout)) {
-        // Another layout of buckets: let the library map values between them.
-        const h = decodeHistogram(bytes);
-        try {
-          for (const t of targets) t.add(h);
-        } finally {
-          h.destroy();
-        }
-        return;
-      }
-      // The highest bucket is recorded first, as its highest equivalent value: that is the maximum a decoded
-      // histogram reports, and it resizes the target once, as `add` would. The others then fit, and go straight
-      // into their buckets, with the minimum (the lowest value of the lowest non-zero bucket) set once.
-      const top = first.highestEquivalentValue(first.valueFromIndex(indexes[n - 1] as number));
-      const lowestIndex = indexes[0] === 0 ? indexes[1] : indexes[0];
-      const min = lowestIndex === undefined ? 0 : first.valueFromIndex(lowestIndex);
-      for (const t of targets) {
-        const x = t as unknown as Internals;
-        t.recordValueWithCount(top, counts[n - 1] as number);
-        let rest = 0;
-        for (let k = 0; k < n - 1; k++) {
-          const count = counts[k] as number;
-          x.addToCountAtIndex(indexes[k] as number, count);
-          rest += count;
-        }
-        x.addToTotalCount(rest);
-        if (min > 0) x.updateMinAndMax(min);
-      }
-    },
-  };
-}
-
-/**
- * Buckets of a layout that reaches the largest safe integer (the library's countsArrayLength for it): no
- * encoding of that layout has an index at or past this.
- */
-function bucketsOfLayout(digits: number, lowest: number): number {
-  const subBucketCountMagnitude = Math.ceil(Math.log2(2 * 10 ** digits));
-  const subBucketHalfCount = 2 ** Math.max(0, subBucketCountMagnitude - 1);
-  let smallestUntrackable = 2 ** (subBucketCountMagnitude + Math.floor(Math.log2(lowest)));
-  let bucketCount = 1;
-  while (smallestUntrackable <= Number.MAX_SAFE_INTEGER) {
-    smallestUntrackable *= 2;
-    bucketCount++;
-  }
-  return (bucketCount + 1) * subBucketHalfCount;
-}
-
-/** Interval histograms count in 32 bits; a larger bucket count from the wire would wrap in a target. */
-const MAX_BUCKET_COUNT = 0xffff_ffff;
-
-/**
- * The most an encoded histogram may inflate to: the header and one LEB128 word (at most 9 bytes) for each bucket
- * of the finest layout accepted (SIGNIFICANT_DIGITS, values from 1 to 2^53), about 400 KiB. Inflating stops at
- * this bound, so a small frame that would inflate to a gigabyte costs no more than a real histogram.
- */
-export const MAX_INFLATED_HISTOGRAM_BYTES = V2_HEADER_BYTES + 9 * bucketsOfLayout(SIGNIFICANT_DIGITS, 1);
-
-function inflateEncoded(bytes: Uint8Array): Uint8Array {
-  if (bytes.byteLength < 8) throw new Error('not an HdrHistogram: too short');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if ((view.getInt32(0) & ~0xf0) !== V2_COMPRESSED_COOKIE_BASE) throw new Error('not a compressed V2 HdrHistogram');
-  const length = view.getInt32(4);
-  if (length < 0 || 8 + length > bytes.byteLength) throw new Error('compressed histogram is truncated');
-  let raw: Uint8Array;
-  try {
-    raw = inflateSync(bytes.subarray(8, 8 + length), { maxOutputLength: MAX_INFLATED_HISTOGRAM_BYTES });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new Error(`histogram inflates beyond ${MAX_INFLATED_HISTOGRAM_BYTES} bytes`);
-    }
-    throw err;
-  }
-  if (raw.byteLength < V2_HEADER_BYTES) throw new Error('not an HdrHistogram: header is truncated');
-  return raw;
 }
 
 /**

@@ -7,6 +7,12 @@ export {
   RunAggregate,
 } from './aggregate.js';
 export {
+  BucketArena,
+  type EncodedHistogram,
+  MAX_INFLATED_HISTOGRAM_BYTES,
+  readEncodedHistogram,
+} from './encoded-histogram.js';
+export {
   type AgentHealth,
   type CpuSource,
   type GeneratorHealth,
@@ -22,13 +28,10 @@ export {
   createTotalHistogram,
   decodeHistogram,
   decodeHistogramBase64,
-  type EncodedHistogram,
   encodeHistogram,
   encodeHistogramBase64,
   type Histogram,
-  MAX_INFLATED_HISTOGRAM_BYTES,
   meanAndStdDeviation,
-  readEncodedHistogram,
   SIGNIFICANT_DIGITS,
 } from './histogram.js';
 export {
@@ -49,6 +52,7 @@ export {
   type MergeNotice,
   type RejectionCode,
 } from './interval-merger.js';
+export { warmUpMerging } from './merge-warm-up.js';
 export {
   encodeMergedInterval,
   type MergedEndpointInterval,

@@ -9,6 +9,7 @@ import {
   releaseSlot,
   type Slot,
 } from './merged-interval.js';
+import { Watermark } from './watermark.js';
 
 /** How many intervals may wait for a slow member before the oldest goes out without it. */
 export const DEFAULT_MAX_OPEN_INTERVALS = 64;
@@ -83,6 +84,8 @@ interface Member {
  */
 export class IntervalMerger<Id extends MemberId = string> {
   private readonly members = new Map<Id, Member>();
+  /** The lowest last seq among present members: what interval may go out. */
+  private readonly watermark = new Watermark();
   /** Open intervals, lowest seq first. */
   private readonly open: Slot[] = [];
   /** Every seq below this has gone out. */
@@ -111,7 +114,9 @@ export class IntervalMerger<Id extends MemberId = string> {
 
   /** A member whose intervals will be waited for. Joining twice, or after leaving, changes nothing. */
   join(id: Id): void {
-    if (!this.members.has(id)) this.members.set(id, { state: 'present', last: -1 });
+    if (this.members.has(id)) return;
+    this.members.set(id, { state: 'present', last: -1 });
+    this.watermark.add(-1);
   }
 
   /** The member finished: it has sent everything it will, so no interval waits for it any more. */
@@ -144,11 +149,13 @@ export class IntervalMerger<Id extends MemberId = string> {
       // Its interval went out (forced) without it: carry it into the next one to go out, so that it counts.
       const head = this.open[0] as Slot;
       addToSlot(head, interval, parsed, alsoInto, true);
+      this.watermark.move(member.last, seq);
       member.last = seq;
       this.onNotice?.({ type: 'late', member: id, seq, into: head.seq });
       return;
     }
     addToSlot(this.slotFor(interval), interval, parsed, alsoInto, false);
+    this.watermark.move(member.last, seq);
     member.last = seq;
     this.emitComplete();
     while (this.open.length > this.maxOpen) this.force();
@@ -198,13 +205,13 @@ export class IntervalMerger<Id extends MemberId = string> {
     const member = this.members.get(id);
     if (member?.state !== 'present') return;
     member.state = state;
+    this.watermark.remove(member.last);
     this.emitComplete();
   }
 
   /** Emits, lowest first, every open interval that no present member can still send. */
   private emitComplete(): void {
-    let watermark = Number.POSITIVE_INFINITY;
-    for (const m of this.members.values()) if (m.state === 'present' && m.last < watermark) watermark = m.last;
+    const watermark = this.watermark.lowest();
     while (this.open.length > 0 && (this.open[0] as Slot).seq <= watermark) this.emitHead();
   }
 

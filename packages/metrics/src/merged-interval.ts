@@ -1,11 +1,6 @@
+import { BucketArena, type EncodedHistogram, readEncodedHistogram } from './encoded-histogram.js';
 import { type GeneratorHealth, mergeHealth } from './health.js';
-import {
-  createIntervalHistogram,
-  type EncodedHistogram,
-  encodeHistogram,
-  type Histogram,
-  readEncodedHistogram,
-} from './histogram.js';
+import { createIntervalHistogram, encodeHistogram, type Histogram } from './histogram.js';
 import {
   addCounts,
   type CheckCount,
@@ -77,17 +72,24 @@ export interface ParsedHistograms {
   iterations: EncodedHistogram | undefined;
 }
 
-/** Reads every histogram of a report; throws on the first that does not decode. */
+/** Where parseHistograms reads into: one arena for every report, reset by each. */
+const arena = new BucketArena();
+
+/**
+ * Reads every histogram of a report; throws on the first that does not decode. Subtleness ahead: the result
+ * lives in a shared arena and is good only until the next call, so add it (addToSlot) before parsing another.
+ */
 export function parseHistograms(interval: IntervalData): ParsedHistograms {
   const service = interval.serviceHistogram;
+  arena.reset();
   return {
-    latency: readEncodedHistogram(interval.histogram),
-    service: service && service.byteLength > 0 ? readEncodedHistogram(service) : undefined,
+    latency: readEncodedHistogram(interval.histogram, arena),
+    service: service && service.byteLength > 0 ? readEncodedHistogram(service, arena) : undefined,
     endpoints: (interval.endpoints ?? []).map((endpoint) => ({
       endpoint,
-      histogram: readEncodedHistogram(endpoint.histogram),
+      histogram: readEncodedHistogram(endpoint.histogram, arena),
     })),
-    iterations: interval.iterationHistogram ? readEncodedHistogram(interval.iterationHistogram) : undefined,
+    iterations: interval.iterationHistogram ? readEncodedHistogram(interval.iterationHistogram, arena) : undefined,
   };
 }
 

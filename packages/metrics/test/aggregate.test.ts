@@ -22,6 +22,27 @@ function latencies(seed: number, n: number): number[] {
 }
 
 describe('RunAggregate', () => {
+  it('with twelve agents (its merge path warmed up on the tenth join) still merges exactly what they sent', () => {
+    const agg = new RunAggregate();
+    const reference = createTotalHistogram();
+    const ids = Array.from({ length: 12 }, (_, i) => `a${i}`);
+    for (const id of ids) agg.join({ id, name: id, host: 'h' });
+    for (const [i, id] of ids.entries()) {
+      const rec = new Recorder();
+      for (const v of latencies(i + 1, 500)) {
+        rec.recordResponse(200, v, 1, 2);
+        reference.recordValue(v);
+      }
+      agg.add(id, rec.snapshot(0, 0, 1000));
+    }
+    const merged = agg.merge();
+    assert.equal(merged.requests.total, 12 * 500, 'no request of the warm-up counted');
+    assert.equal(merged.bytes.sent, 12 * 500);
+    assert.equal(merged.intervals.length, 1);
+    assert.equal(merged.agents.length, 12);
+    assert.equal(merged.latency.p99, summarize(reference).p99);
+  });
+
   it('merges histograms from three agents into exact percentiles', () => {
     const agg = new RunAggregate();
     const reference = createTotalHistogram();

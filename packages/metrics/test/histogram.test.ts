@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { build } from 'hdr-histogram-js';
 import {
+  BucketArena,
   createIntervalHistogram,
   createTotalHistogram,
   decodeHistogram,
@@ -110,6 +111,25 @@ describe('readEncodedHistogram', () => {
       }
     });
   }
+
+  it('reads many histograms into one arena, growing it, each still adding what it holds (32- and 64-bit)', () => {
+    const arena = new BucketArena();
+    const all = shapes.flatMap(([, values]) => [1, 2, 3].map((seed) => encodeHistogram(histogramOf(values(seed)))));
+    const reads = all.map((bytes) => readEncodedHistogram(bytes, arena));
+    assert.ok(arena.indexes.length > 4096, 'the arena grew past its first size');
+    for (const [i, read] of reads.entries()) {
+      const bytes = all[i] as Uint8Array;
+      for (const make of [createIntervalHistogram, createTotalHistogram]) {
+        const slow = make();
+        slow.add(decodeHistogram(bytes));
+        const fast = make();
+        read.addTo([fast]);
+        assert.deepEqual(figures(fast), figures(slow), `histogram ${i}`);
+      }
+    }
+    arena.reset();
+    assert.equal(arena.used, 0);
+  });
 
   it('adds into several targets at once, each as if alone', () => {
     const bytes = encodeHistogram(histogramOf(shapes[0]?.[1](3) ?? []));

@@ -1,5 +1,6 @@
-import { Client, type Dispatcher } from 'undici';
+import type { Dispatcher, Client as UndiciClient } from 'undici';
 import type { ClientStrategy, Connection } from './strategy.js';
+import { Client } from './undici.js';
 
 const ignore = (): void => {};
 
@@ -12,7 +13,7 @@ export class PerRequestStrategy implements ClientStrategy {
   readonly name = 'per-request';
   constructor(
     private readonly origin: string,
-    private readonly options: Client.Options,
+    private readonly options: UndiciClient.Options,
   ) {}
 
   connect(): Connection {
@@ -25,7 +26,7 @@ class PerRequestConnection implements Connection {
 
   constructor(
     private readonly origin: string,
-    private readonly options: Client.Options,
+    private readonly options: UndiciClient.Options,
   ) {}
 
   dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): void {

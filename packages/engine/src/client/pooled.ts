@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
-import { buildConnector, Client, type Dispatcher } from 'undici';
+import type { buildConnector as BuildConnector, Dispatcher, Client as UndiciClient } from 'undici';
 import type { ClientStrategy, Connection } from './strategy.js';
+import { buildConnector, Client } from './undici.js';
 
 /**
  * Keep-alive connections reused for the whole run: each undici Client is one socket, shared by
@@ -16,19 +17,19 @@ export class PooledStrategy implements ClientStrategy {
   readonly name = 'pooled';
   private client: Client | undefined;
   private slots = 0;
-  private readonly options: Client.Options;
-  private readonly connector: buildConnector.connector;
+  private readonly options: UndiciClient.Options;
+  private readonly connector: BuildConnector.connector;
   /** Sockets opened ahead, oldest first: each resolves to the socket, or null if it could not connect. */
   private readonly opened: Array<Promise<Socket | null>> = [];
 
   constructor(
     private readonly origin: string,
-    options: Client.Options,
+    options: UndiciClient.Options,
     private readonly slotsPerConnection = 1,
   ) {
     const { connect, allowH2 } = options;
-    this.connector = buildConnector({ ...(connect as buildConnector.BuildOptions), allowH2: allowH2 ?? false });
-    const connector: buildConnector.connector = (opts, callback) => {
+    this.connector = buildConnector({ ...(connect as BuildConnector.BuildOptions), allowH2: allowH2 ?? false });
+    const connector: BuildConnector.connector = (opts, callback) => {
       const next = this.opened.shift();
       if (!next) return this.connector(opts, callback);
       next.then((socket) => {

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// A peer for the closed-model bench: the least a client built on undici can do. One undici Client per connection,
+// each with one request in flight, sent again from its reused handler's onComplete through Client.dispatch;
+// nothing measured but a count. Prints { requests, seconds, cpuUs } as JSON
+// (cpuUs: CPU per request over the loop alone, start-up excluded).
+//
+//   node bench/peers/undici-dispatch.mjs URL CONNECTIONS SECONDS
+import { Client } from 'undici';
+
+const [url, connections, seconds] = process.argv.slice(2);
+const { origin, pathname, search } = new URL(url);
+const options = { path: `${pathname}${search}`, method: 'GET', headers: [] };
+let count = 0;
+let running = true;
+
+class Loop {
+  constructor(client) {
+    this.client = client;
+  }
+  send() {
+    if (running) this.client.dispatch(options, this);
+  }
+  onConnect() {}
+  onHeaders() {
+    return true;
+  }
+  onData() {
+    return true;
+  }
+  onComplete() {
+    count++;
+    this.send();
+  }
+  onError() {
+    setImmediate(() => this.send());
+  }
+}
+
+const clients = Array.from({ length: Number(connections) }, () => new Client(origin, { pipelining: 1 }));
+const t0 = performance.now();
+const cpu0 = process.cpuUsage();
+for (const c of clients) new Loop(c).send();
+setTimeout(async () => {
+  running = false;
+  const elapsed = (performance.now() - t0) / 1000;
+  const requests = count;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuUs = (cpu.user + cpu.system) / Math.max(1, requests);
+  await Promise.all(clients.map((c) => c.destroy()));
+  process.stdout.write(`${JSON.stringify({ requests, seconds: elapsed, cpuUs })}\n`);
+}, Number(seconds) * 1000);

@@ -1,0 +1,255 @@
+// Reading histograms off the wire, the controller's hottest path: one per agent per second, added into others.
+import { inflateSync } from 'node:zlib';
+import { decodeHistogram, type Histogram, type Internals, SIGNIFICANT_DIGITS } from './histogram.js';
+
+const V2_COMPRESSED_COOKIE_BASE = 0x1c849304;
+const V2_COOKIE_BASE = 0x1c849303;
+/** Cookie, payload length, normalizing offset, digits (4 bytes each), lowest, highest, ratio (8 bytes each). */
+const V2_HEADER_BYTES = 40;
+
+/** A histogram read off the wire, ready to be added into others (see `readEncodedHistogram`). */
+export interface EncodedHistogram {
+  /** Number of values it holds. */
+  readonly count: number;
+  /** Adds its values into every target; the same as `target.add(decoded)` for each. */
+  addTo(targets: readonly Histogram[]): void;
+}
+
+/**
+ * Reads the wire form of one histogram (HdrHistogram's compressed V2 encoding) without building a histogram for
+ * it: the run-length encoded counts are walked once, and `addTo` records each non-empty bucket into the targets.
+ * The same as `decodeHistogram` and `target.add` for each target at a fraction of the cost: a controller does
+ * this for every agent every second. The bytes come from the wire, so nothing is trusted: inflating stops at
+ * MAX_INFLATED_HISTOGRAM_BYTES, and the layout, every bucket index and every count are checked. Throws on bytes
+ * that are not such a histogram, before any target is touched. With an `arena`, the buckets stay in it rather
+ * than in arrays of their own: the result is good until the arena is reset (no allocation per read).
+ */
+export function readEncodedHistogram(bytes: Uint8Array, arena?: BucketArena): EncodedHistogram {
+  const raw = inflateEncoded(bytes);
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  if ((view.getInt32(0) & ~0xf0) !== V2_COOKIE_BASE) throw new Error('not a V2 HdrHistogram');
+  const digits = view.getInt32(12);
+  const lowest = Number(view.getBigInt64(16));
+  const highest = Number(view.getBigInt64(24));
+  // No layout finer than the one recorded, so the bucket count below stays within MAX_INFLATED_HISTOGRAM_BYTES.
+  if (!Number.isInteger(digits) || digits < 0 || digits > SIGNIFICANT_DIGITS) {
+    throw new Error(`histogram of ${digits} significant digits; at most ${SIGNIFICANT_DIGITS}`);
+  }
+  if (!Number.isSafeInteger(lowest) || lowest < 1 || !Number.isSafeInteger(highest) || highest < lowest) {
+    throw new Error(`histogram of values [${lowest}, ${highest}] is not a layout`);
+  }
+  const buckets = bucketsOfLayout(digits, lowest);
+  const payload = view.getInt32(4);
+  const end = V2_HEADER_BYTES + payload;
+  if (payload < 0 || end > raw.byteLength) throw new Error('histogram payload is truncated');
+  const into = arena ?? own;
+  if (!arena) own.reset();
+  // A word is at least a byte: never more buckets than bytes.
+  into.reserve(end - V2_HEADER_BYTES);
+  const from = into.used;
+  const n = walk(raw, end, buckets, into.indexes, into.counts, from);
+  into.used += n;
+  const total = walked;
+  // In an arena, views (valid until it is reset); otherwise copies of exactly what was read.
+  const indexes = arena ? into.indexes.subarray(from, from + n) : into.indexes.slice(from, from + n);
+  const counts = arena ? into.counts.subarray(from, from + n) : into.counts.slice(from, from + n);
+  return {
+    count: total,
+    addTo(targets) {
+      const first = targets[0] as unknown as (Internals & Histogram) | undefined;
+      if (n === 0 || !first) return;
+      const sameLayout = (t: Histogram): boolean =>
+        t.numberOfSignificantValueDigits === digits && (t as unknown as Internals).lowestDiscernibleValue === lowest;
+      if (!targets.every(sameLayout)) {
+        // Another layout of buckets: let the library map values between them.
+        const h = decodeHistogram(bytes);
+        try {
+          for (const t of targets) t.add(h);
+        } finally {
+          h.destroy();
+        }
+        return;
+      }
+      // The highest bucket is recorded first, as its highest equivalent value: that is the maximum a decoded
+      // histogram reports, and it resizes the target once, as `add` would. The others then fit, and go straight
+      // into their buckets, with the minimum (the lowest value of the lowest non-zero bucket) set once.
+      const top = first.highestEquivalentValue(first.valueFromIndex(indexes[n - 1] as number));
+      const lowestIndex = indexes[0] === 0 ? indexes[1] : indexes[0];
+      const min = lowestIndex === undefined ? 0 : first.valueFromIndex(lowestIndex);
+      for (const t of targets) {
+        const x = t as unknown as Internals;
+        t.recordValueWithCount(top, counts[n - 1] as number);
+        const rest = total - (counts[n - 1] as number);
+        const array = x._counts;
+        // No bucket can pass a safe integer if the whole count cannot: then the buckets are added straight into
+        // the library's typed array, as addToCountAtIndex would without its check on each (the controller's
+        // hottest loop). Otherwise, bucket by bucket through the checked method.
+        if (array instanceof Float64Array || array instanceof Int32Array) {
+          if (t.totalCount + rest <= Number.MAX_SAFE_INTEGER) {
+            for (let k = 0; k < n - 1; k++) {
+              const i = indexes[k] as number;
+              array[i] = (array[i] as number) + (counts[k] as number);
+            }
+          } else {
+            for (let k = 0; k < n - 1; k++) x.addToCountAtIndex(indexes[k] as number, counts[k] as number);
+          }
+        } else {
+          for (let k = 0; k < n - 1; k++) x.addToCountAtIndex(indexes[k] as number, counts[k] as number);
+        }
+        x.addToTotalCount(rest);
+        if (min > 0) x.updateMinAndMax(min);
+      }
+    },
+  };
+}
+
+/**
+ * Walks the payload into the arrays from `from` on; returns how many non-empty buckets, the sum of their counts
+ * in `walked`. Nearly every word is one byte below 2^31, so that case is a few integer operations and every
+ * check that it cannot fail is left to the rare words that can (multi-byte counts) or to one test at the end
+ * (bucket indexes only go up, so the last is the largest). Nothing is touched but those arrays before it returns.
+ */
+function walk(
+  raw: Uint8Array,
+  end: number,
+  buckets: number,
+  indexesOut: Int32Array,
+  countsOut: Float64Array,
+  from: number,
+): number {
+  let n = from;
+  let total = 0;
+  let index = 0;
+  let at = V2_HEADER_BYTES;
+  while (at < end) {
+    let word = raw[at++] as number;
+    if (word >= 0x80) {
+      word &= 0x7f;
+      let scale = 128;
+      for (let i = 1; i < 9; i++) {
+        const b = raw[at++] as number;
+        if (i === 8) {
+          word += b * scale;
+          break;
+        }
+        word += (b & 0x7f) * scale;
+        scale *= 128;
+        if ((b & 0x80) === 0) break;
+      }
+      if (word >= 0x8000_0000) {
+        // Beyond integer arithmetic: a long run of empty buckets (clamped to the layout, which keeps the index
+        // an int32; a count past it is refused below), or a count that must fit 32 bits.
+        if (word % 2 === 1) {
+          index = Math.min(buckets, index + (word + 1) / 2);
+          continue;
+        }
+        if (word / 2 > MAX_BUCKET_COUNT) throw new Error(`histogram bucket count ${word / 2} exceeds 32 bits`);
+        indexesOut[n] = index;
+        countsOut[n] = word / 2;
+        n++;
+        total += word / 2;
+        index++;
+        continue;
+      }
+    }
+    // ZigZag: an odd word skips (word + 1) / 2 empty buckets, an even one is the count of the next bucket.
+    if ((word & 1) === 1) {
+      index += (word + 1) >>> 1;
+      if (index > buckets) index = buckets;
+      continue;
+    }
+    if (word > 0) {
+      indexesOut[n] = index;
+      countsOut[n] = word >>> 1;
+      n++;
+      total += word >>> 1;
+    }
+    index++;
+  }
+  if (at !== end) throw new Error('histogram payload is truncated');
+  // An index past the layout's last bucket is a value beyond 2^53: a target would resize without bound.
+  const last = n > from ? (indexesOut[n - 1] as number) : 0;
+  if (last >= buckets) throw new Error(`histogram bucket ${last} is outside its layout of ${buckets}`);
+  walked = total;
+  return n - from;
+}
+
+/** The sum of the counts the last walk found. */
+let walked = 0;
+
+/**
+ * Reused arrays that walks write their non-empty buckets into, one read after another: bucket indexes (under 2^31
+ * in any accepted layout) and counts (32-bit). A merger reads every histogram of a report into one, adds them,
+ * and resets it for the next report: no arrays allocated per histogram (a controller reads 2,000 a second).
+ */
+export class BucketArena {
+  indexes = new Int32Array(4096);
+  counts = new Float64Array(4096);
+  /** Entries in use; reads append after them. */
+  used = 0;
+
+  /** Forgets every read: what was read from it before must not be used any more. */
+  reset(): void {
+    this.used = 0;
+  }
+
+  /** Makes room for `more` entries after the used ones, keeping those. */
+  reserve(more: number): void {
+    if (this.used + more <= this.indexes.length) return;
+    const length = Math.max(this.used + more, 2 * this.indexes.length);
+    const indexes = new Int32Array(length);
+    const counts = new Float64Array(length);
+    indexes.set(this.indexes.subarray(0, this.used));
+    counts.set(this.counts.subarray(0, this.used));
+    this.indexes = indexes;
+    this.counts = counts;
+  }
+}
+
+/** The arena of reads without one of their own: reset by each, which copies its buckets out. */
+const own = new BucketArena();
+
+/**
+ * Buckets of a layout that reaches the largest safe integer (the library's countsArrayLength for it): no
+ * encoding of that layout has an index at or past this.
+ */
+function bucketsOfLayout(digits: number, lowest: number): number {
+  const subBucketCountMagnitude = Math.ceil(Math.log2(2 * 10 ** digits));
+  const subBucketHalfCount = 2 ** Math.max(0, subBucketCountMagnitude - 1);
+  let smallestUntrackable = 2 ** (subBucketCountMagnitude + Math.floor(Math.log2(lowest)));
+  let bucketCount = 1;
+  while (smallestUntrackable <= Number.MAX_SAFE_INTEGER) {
+    smallestUntrackable *= 2;
+    bucketCount++;
+  }
+  return (bucketCount + 1) * subBucketHalfCount;
+}
+
+/** Interval histograms count in 32 bits; a larger bucket count from the wire would wrap in a target. */
+const MAX_BUCKET_COUNT = 0xffff_ffff;
+
+/**
+ * The most an encoded histogram may inflate to: the header and one LEB128 word (at most 9 bytes) for each bucket
+ * of the finest layout accepted (SIGNIFICANT_DIGITS, values from 1 to 2^53), about 400 KiB. Inflating stops at
+ * this bound, so a small frame that would inflate to a gigabyte costs no more than a real histogram.
+ */
+export const MAX_INFLATED_HISTOGRAM_BYTES = V2_HEADER_BYTES + 9 * bucketsOfLayout(SIGNIFICANT_DIGITS, 1);
+
+function inflateEncoded(bytes: Uint8Array): Uint8Array {
+  if (bytes.byteLength < 8) throw new Error('not an HdrHistogram: too short');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if ((view.getInt32(0) & ~0xf0) !== V2_COMPRESSED_COOKIE_BASE) throw new Error('not a compressed V2 HdrHistogram');
+  const length = view.getInt32(4);
+  if (length < 0 || 8 + length > bytes.byteLength) throw new Error('compressed histogram is truncated');
+  let raw: Uint8Array;
+  try {
+    raw = inflateSync(bytes.subarray(8, 8 + length), { maxOutputLength: MAX_INFLATED_HISTOGRAM_BYTES });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new Error(`histogram inflates beyond ${MAX_INFLATED_HISTOGRAM_BYTES} bytes`);
+    }
+    throw err;
+  }
+  if (raw.byteLength < V2_HEADER_BYTES) throw new Error('not an HdrHistogram: header is truncated');
+  return raw;
+}

@@ -4,13 +4,13 @@ import type { Connection } from './client/index.js';
 import type { Clock, Timer } from './clock.js';
 import { Exchange } from './exchange.js';
 import { OpenFlowRun } from './flow/open-flow.js';
+import { LATE_AFTER_US } from './late.js';
 import type { EngineModel } from './model.js';
 import { ModelRun } from './model-run.js';
 import { RequestMix } from './request-template.js';
 import { RateSchedule, type Schedule } from './schedule.js';
 
-/** A send this much later than its intended time counts as late: the rate was not held. */
-export const LATE_AFTER_US = 10_000;
+export { LATE_AFTER_US } from './late.js';
 
 /**
  * A send due less than this far ahead (µs) is due now. The pump's timer fires at now + (due - now), which float

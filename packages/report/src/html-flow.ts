@@ -1,5 +1,5 @@
 import type { Result } from '@volley/metrics';
-import type { Table } from './html-view.js';
+import type { Table } from './html-table.js';
 import { count, millis, rate } from './numbers.js';
 
 interface FlowPlan {

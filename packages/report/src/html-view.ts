@@ -9,10 +9,12 @@ import {
 } from './html-charts.js';
 import { flowTables } from './html-flow.js';
 import { planRows } from './html-plan.js';
+import type { Table } from './html-table.js';
 import { bytes, count, duration, millis, rate } from './numbers.js';
 import { ERROR_HINTS, errorKindLabel, formatActual } from './text.js';
 
 export type { Chart } from './html-charts.js';
+export type { Table } from './html-table.js';
 
 /** One headline number of the page. */
 export interface Figure {
@@ -20,17 +22,6 @@ export interface Figure {
   label: string;
   value: string;
   detail: string;
-}
-
-/** A table of text cells. */
-export interface Table {
-  id: string;
-  title: string;
-  head: string[];
-  rows: string[][];
-  /** A class per row (`fail` draws a failed threshold red); absent for plain rows. */
-  rowClasses?: string[];
-  note: string;
 }
 
 /** One named request (or flow step) of a scenario: its table and its latency by percentile. */

@@ -1,7 +1,7 @@
 import { type OpenPlan, slotsOf } from '@volley/plan';
 import type { Timer } from '../clock.js';
+import { LATE_AFTER_US } from '../late.js';
 import { ModelRun } from '../model-run.js';
-import { LATE_AFTER_US } from '../open-model.js';
 import { RateSchedule, type Schedule } from '../schedule.js';
 import { FlowUsers } from './users.js';
 import type { VirtualUser } from './virtual-user.js';

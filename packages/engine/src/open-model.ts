@@ -8,7 +8,7 @@ import { LATE_AFTER_US } from './late.js';
 import type { EngineModel } from './model.js';
 import { ModelRun } from './model-run.js';
 import { RequestMix } from './request-template.js';
-import { RateSchedule, type Schedule } from './schedule.js';
+import { dueBeyond, type Schedule, scheduleOf } from './schedule.js';
 
 export { LATE_AFTER_US } from './late.js';
 
@@ -38,10 +38,7 @@ export class OpenModelRun extends ModelRun<OpenPlan> {
 
   protected begin(): void {
     const { plan } = this;
-    this.schedule =
-      plan.stages.length > 0
-        ? new RateSchedule(plan.rate, plan.stages)
-        : RateSchedule.constant(plan.rate, plan.durationMs);
+    this.schedule = scheduleOf(plan);
     const mix = RequestMix.of(plan);
     for (let i = 0; i < slotsOf(plan); i++) {
       const connection = this.strategy.connect();
@@ -123,15 +120,8 @@ export class OpenModelRun extends ModelRun<OpenPlan> {
    */
   private countDropped(): void {
     if (this.wasAborted || !this.schedule) return;
-    const { requests, durationMs } = this.plan;
-    const endUs = durationMs > 0 ? durationMs * 1000 : Number.POSITIVE_INFINITY;
-    let n = this.started;
-    while (!(requests > 0 && n >= requests)) {
-      const dueUs = this.schedule.at(n);
-      if (dueUs === Number.POSITIVE_INFINITY || dueUs > endUs) break;
-      n++;
-    }
-    if (n > this.started) this.recorder.recordDropped(n - this.started);
+    const dropped = dueBeyond(this.schedule, this.started, this.plan);
+    if (dropped > 0) this.recorder.recordDropped(dropped);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Stage } from '@volley/plan';
+import type { OpenPlan, Stage } from '@volley/plan';
 
 /**
  * When each request of an open-model run is meant to go out. Pure: no clocks inside, so a constant rate and a
@@ -107,4 +107,26 @@ export function connectionsAt(stages: readonly Stage[], elapsedMs: number): numb
     from = stage.target;
   }
   return Math.round(from);
+}
+
+/** The open-model plan's schedule: its rate ramped by its stages, or held for its duration (a count ends it). */
+export function scheduleOf(plan: Pick<OpenPlan, 'rate' | 'stages' | 'durationMs'>): RateSchedule {
+  return plan.stages.length > 0
+    ? new RateSchedule(plan.rate, plan.stages)
+    : RateSchedule.constant(plan.rate, plan.durationMs);
+}
+
+/**
+ * How many sends (or iterations) the schedule had due before the run's end beyond the `sent` that went out:
+ * what an overloaded run dropped (k6's dropped iterations). `requests` > 0 caps the count, as the plan does.
+ */
+export function dueBeyond(schedule: Schedule, sent: number, plan: Pick<OpenPlan, 'requests' | 'durationMs'>): number {
+  const endUs = plan.durationMs > 0 ? plan.durationMs * 1000 : Number.POSITIVE_INFINITY;
+  let n = sent;
+  while (!(plan.requests > 0 && n >= plan.requests)) {
+    const dueUs = schedule.at(n);
+    if (dueUs === Number.POSITIVE_INFINITY || dueUs > endUs) break;
+    n++;
+  }
+  return n - sent;
 }

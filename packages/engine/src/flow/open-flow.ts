@@ -2,7 +2,7 @@ import { type OpenPlan, slotsOf } from '@volley/plan';
 import type { Timer } from '../clock.js';
 import { LATE_AFTER_US } from '../late.js';
 import { ModelRun } from '../model-run.js';
-import { RateSchedule, type Schedule } from '../schedule.js';
+import { dueBeyond, type Schedule, scheduleOf } from '../schedule.js';
 import { FlowUsers } from './users.js';
 import type { VirtualUser } from './virtual-user.js';
 
@@ -35,10 +35,7 @@ export class OpenFlowRun extends ModelRun<OpenPlan> {
 
   protected begin(): void {
     const { plan } = this;
-    this.schedule =
-      plan.stages.length > 0
-        ? new RateSchedule(plan.rate, plan.stages)
-        : RateSchedule.constant(plan.rate, plan.durationMs);
+    this.schedule = scheduleOf(plan);
     this.users = new FlowUsers(plan, this.strategy, this.givenStrategy);
     const run = this;
     this.users.create(
@@ -140,14 +137,7 @@ export class OpenFlowRun extends ModelRun<OpenPlan> {
   /** Iterations due before the end that never began (every user was busy), as the open model counts sends. */
   private countDropped(): void {
     if (this.wasAborted || this.outOfRows || !this.schedule) return;
-    const { requests, durationMs } = this.plan;
-    const endUs = durationMs > 0 ? durationMs * 1000 : Number.POSITIVE_INFINITY;
-    let n = this.begun;
-    while (!(requests > 0 && n >= requests)) {
-      const dueUs = this.schedule.at(n);
-      if (dueUs === Number.POSITIVE_INFINITY || dueUs > endUs) break;
-      n++;
-    }
-    if (n > this.begun) this.recorder.recordDropped(n - this.begun);
+    const dropped = dueBeyond(this.schedule, this.begun, this.plan);
+    if (dropped > 0) this.recorder.recordDropped(dropped);
   }
 }

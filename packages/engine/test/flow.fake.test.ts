@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { decodeHistogram } from '@volley/metrics';
 import type { Flow, FlowStep } from '@volley/plan';
 import { answerAfter } from './fake-network.js';
-import { finish, startFakeRun } from './fake-run.js';
+import { finish, startFakeRun, totalsOf } from './fake-run.js';
 
 const step = (name: string, think: FlowStep['think']): FlowStep => ({
   name,
@@ -70,5 +70,44 @@ describe('flow timing on virtual time', () => {
     // The second was due at 500 ms and answered at 1400 ms: 900 ms from its intended start, 700 ms of service.
     assert.ok(Math.abs(totals.latency.getValueAtPercentile(100) / 1000 - 900) < 2, 'latency from the intended start');
     assert.equal(totals.late, 1);
+  });
+
+  it('ends at the deadline: a user thinking stops now, one in flight on its reply, no iteration counted twice', async () => {
+    // Users 1-2 think 1 s after a 10 ms step; the deadline at 500 ms finds them thinking: the run ends there.
+    const run = startFakeRun(
+      { connections: 2, durationMs: 500, flow: flow([step('a', { minMs: 1000, maxMs: 1000 }), step('b', null)]) },
+      answerAfter(10),
+    );
+    const totals = await finish(run);
+    assert.equal(totals.stats.durationMs, 500);
+    assert.equal(totals.responses, 2);
+    // Two begun, none completed: cut short by the deadline, so not counted as iterations.
+    assert.equal(
+      run.intervals.reduce((n, i) => n + (i.iterationsStarted ?? 0), 0),
+      2,
+    );
+    assert.equal(
+      run.intervals.reduce((n, i) => n + (i.iterations ?? 0), 0),
+      0,
+    );
+  });
+
+  it('abort ends requests in flight as aborted and pausing users at once; the last interval is still emitted', async () => {
+    let n = 0;
+    const run = startFakeRun(
+      { connections: 4, durationMs: 60_000, flow: flow([step('a', { minMs: 5000, maxMs: 5000 }), step('b', null)]) },
+      // Users 1-2 are answered and pause; users 3-4 never are.
+      () => (n++ < 2 ? { afterMs: 10 } : { stall: true }),
+    );
+    run.clock.advanceTo(300);
+    run.handle.abort();
+    run.clock.runAll();
+    const stats = await run.handle.done;
+    const t = totalsOf(stats, run.intervals);
+    assert.equal(stats.aborted, true);
+    assert.equal(stats.durationMs, 300);
+    assert.deepEqual(t.byError, { aborted: 2 });
+    assert.equal(t.responses, 2);
+    assert.equal(run.net.inFlight, 0);
   });
 });

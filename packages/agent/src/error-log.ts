@@ -7,8 +7,8 @@ const GENERATOR_KINDS = /^(EMFILE|ENFILE|EADDRNOTAVAIL|other(:.*)?)$/;
 
 /**
  * Logs the first error of each kind a run meets, once, with the message it came with, so a cause the counts only
- * name (`other:UND_ERR_INVALID_ARG`, `EMFILE`) is one log line away. Once per interval, never per request. With
- * engine threads the message stays on the thread that classified it: the kind, which carries the code, is logged.
+ * name (`other:UND_ERR_INVALID_ARG`, `EMFILE`) is one log line away. Once per interval, never per request. Engine
+ * threads post their first messages beside their intervals, so a threaded run logs them too.
  */
 export class ErrorKindLog {
   private readonly seen = new Set<string>();

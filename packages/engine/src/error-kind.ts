@@ -43,6 +43,26 @@ export function firstErrorMessage(kind: string): string | undefined {
 }
 
 /**
+ * An engine thread's first messages of the kinds in `kinds`, for the thread that merges its intervals: posted
+ * beside an interval so the agent's log has them as a one-thread run has.
+ */
+export function firstMessagesOf(kinds: readonly string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const kind of kinds) {
+    const message = firstMessages.get(kind);
+    if (message !== undefined) out.push([kind, message]);
+  }
+  return out;
+}
+
+/** Keeps a first message another thread classified, unless this thread has one of its own for the kind. */
+export function noteFirstMessages(messages: ReadonlyArray<readonly [string, string]>): void {
+  for (const [kind, message] of messages) {
+    if (!firstMessages.has(kind) && firstMessages.size < MAX_FIRST_MESSAGES) firstMessages.set(kind, message);
+  }
+}
+
+/**
  * `other`, with what names the error kept in the kind (`other:UND_ERR_INVALID_ARG`), so an unlisted cause is not
  * lost. Only printable characters, no spaces, and short: a kind crosses the wire as a short name (see wire.ts).
  */

@@ -7,5 +7,6 @@ export type ToWorker = { type: 'start' } | { type: 'abort' };
 /** An engine thread to the main thread. */
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'interval'; interval: IntervalData }
+  /** `errors`: the thread's first message of each error kind the interval names. */
+  | { type: 'interval'; interval: IntervalData; errors: Array<[string, string]> }
   | { type: 'done'; stats: RunStats };

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { encodeMergedInterval, type IntervalData, IntervalMerger, type MergeNotice } from '@volley/metrics';
 import { type Plan, splitPlan, usableShares } from '@volley/plan';
+import { noteFirstMessages } from '../error-kind.js';
 import type { IntervalSink, RunHandle, RunStats } from '../model-run.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import { defaultWorker } from './worker-script.js';
@@ -101,6 +102,7 @@ export class ThreadedRun implements RunHandle {
           this.ready++;
           this.startIfReady();
         } else if (message.type === 'interval') {
+          noteFirstMessages(message.errors ?? []);
           this.add(message.interval, index);
         } else {
           this.stats.push(message.stats);

@@ -2,6 +2,7 @@
 // thread, which merges them. Nothing here prints or talks to the controller.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Plan } from '@volley/plan';
+import { firstMessagesOf } from '../error-kind.js';
 import { prepare, type RunHandle } from '../run.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
@@ -13,7 +14,11 @@ const post = (message: FromWorker): void => port.postMessage(message);
 // Warm up and open this thread's connections now; the start comes when every thread has loaded (and, in an
 // agent, at the controller's Start).
 // Each thread measures its own health: its event loop and its CPU are its own.
-const prepared = prepare(plan, (interval) => post({ type: 'interval', interval }), { health: health === true });
+const prepared = prepare(
+  plan,
+  (interval) => post({ type: 'interval', interval, errors: firstMessagesOf(Object.keys(interval.byError)) }),
+  { health: health === true },
+);
 let handle: RunHandle | undefined;
 port.on('message', (message: ToWorker) => {
   if (message.type === 'start') {

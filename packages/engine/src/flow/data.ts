@@ -14,11 +14,6 @@ export class DataRows {
     this.next = flow.data.map(() => 0);
   }
 
-  /** Does the flow have a unique set, so that the rows bound the run? */
-  get bounded(): boolean {
-    return this.sets.some((s) => s.order === 'unique');
-  }
-
   /**
    * The rows of one iteration of user `vu` (its `iteration`-th) into `into`; false, with nothing taken, when a
    * unique set is used up.

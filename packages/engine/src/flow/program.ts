@@ -38,10 +38,6 @@ export class FlowProgram {
     this.total = flow.steps.reduce((a, s) => a + s.weight, 0);
   }
 
-  get names(): string[] {
-    return this.flow.steps.map((s) => s.name);
-  }
-
   /** The step of a weighted iteration: nginx's smooth weighted round-robin, as RequestMix picks requests. */
   pick(): number {
     const n = this.steps.length;

@@ -93,11 +93,6 @@ export class VirtualUser implements Dispatcher.DispatchHandler {
     };
   }
 
-  /** Is an iteration under way? */
-  get running(): boolean {
-    return this.busy;
-  }
-
   /** Begins an iteration now; `intendedAt` (clock time) when the open model's schedule had it due earlier. */
   begin(intendedAt?: number): void {
     if (!this.data.take(this.rows, this.number, this.iteration + 1)) {

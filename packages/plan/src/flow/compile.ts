@@ -44,6 +44,18 @@ export interface CompiledFlow {
  * the scenario file (`source` names the list the steps came from: `flow` or `requests`).
  */
 export function compileFlow(flow: Flow, source = flow.pick === 'sequence' ? 'flow' : 'requests'): CompiledFlow {
+  // A flow is compiled when it is checked, when its run's recorder is made and when its run begins: once each.
+  const known = compiled.get(flow);
+  if (known) return known;
+  const result = compileOnce(flow, source);
+  compiled.set(flow, result);
+  return result;
+}
+
+/** Compiled flows by the flow object: a plan's flow is never changed once checked. */
+const compiled = new WeakMap<Flow, CompiledFlow>();
+
+function compileOnce(flow: Flow, source: string): CompiledFlow {
   const data = new Map(flow.data.map((d) => [d.name, d.columns] as const));
   // One slot per distinct capture name, numbered in order of first appearance.
   const slots = new Map<string, number>();

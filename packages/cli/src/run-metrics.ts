@@ -1,5 +1,5 @@
 import type { ControllerEvent } from '@volley/controller';
-import { cumulativeCounts, decodeHistogramBase64 } from '@volley/metrics';
+import { classOfStatus, cumulativeCounts, decodeHistogramBase64 } from '@volley/metrics';
 import { askedRate, type Plan } from '@volley/plan';
 import type { Counter, Gauge, Registry } from 'prom-client';
 
@@ -16,10 +16,10 @@ const BOUNDS_US = LATENCY_BUCKETS_S.map((s) => Math.round(s * 1e6));
 export const DEFAULT_REQUEST = 'default';
 
 /** `2xx` for 204; what a status class label holds. Requests without a response are `none`. */
-const statusClass = (status: string): string => `${status[0] ?? '0'}xx`;
+const statusClass = (status: string): string => `${classOfStatus(status)}xx`;
 
 interface Series {
-  labels: { request: string };
+  labels: { request: string; status_class: string };
   buckets: number[];
   count: number;
   sumSeconds: number;
@@ -32,19 +32,23 @@ interface Series {
  */
 class LatencyHistogram {
   readonly name = 'volley_request_duration_seconds';
-  readonly help = 'Latency of responses, from the intended send time in the open model, all agents merged.';
+  readonly help =
+    'Latency of responses by request and status class, from the intended send time in the open model, all agents merged.';
   readonly type = 'histogram';
   readonly aggregator = 'sum';
   private readonly series = new Map<string, Series>();
 
-  add(request: string, histogramBase64: string): void {
+  /** Adds an interval's latencies of one request and status class (`2xx`). */
+  add(request: string, statusClass: string, histogramBase64: string): void {
     const h = decodeHistogramBase64(histogramBase64);
     try {
       if (h.totalCount === 0) return;
-      let s = this.series.get(request);
+      const key = `${statusClass} ${request}`;
+      let s = this.series.get(key);
       if (!s) {
-        s = { labels: { request }, buckets: BOUNDS_US.map(() => 0), count: 0, sumSeconds: 0 };
-        this.series.set(request, s);
+        const labels = { request, status_class: statusClass };
+        s = { labels, buckets: BOUNDS_US.map(() => 0), count: 0, sumSeconds: 0 };
+        this.series.set(key, s);
       }
       const counts = cumulativeCounts(h, BOUNDS_US);
       for (let i = 0; i < counts.length; i++) s.buckets[i] = (s.buckets[i] as number) + (counts[i] as number);
@@ -160,11 +164,11 @@ export class RunMetrics {
     const { detail, interval } = event;
     if (detail.endpoints.length === 0) {
       this.count(DEFAULT_REQUEST, detail.byStatus, detail.byError);
-      this.latency.add(DEFAULT_REQUEST, interval.histogram);
+      for (const c of detail.classes) this.latency.add(DEFAULT_REQUEST, c.statusClass, c.histogram);
     } else {
       for (const e of detail.endpoints) {
         this.count(e.name, e.byStatus, e.byError);
-        this.latency.add(e.name, e.histogram);
+        for (const c of e.classes) this.latency.add(e.name, c.statusClass, c.histogram);
       }
     }
     this.achieved.set(interval.rps);

@@ -63,7 +63,7 @@ function interval(t: number, latencyUs: number): ControllerEvent {
     interval: { ...summary, histogram: encodeHistogramBase64(h) },
     total: { requests: 10 * (t + 1), errors: 0, elapsedMs: 1000 * (t + 1) },
     agents: 1,
-    detail: { byStatus: { '200': 8, '503': 2 }, byError: {}, dropped: 0, endpoints: [] },
+    detail: { byStatus: { '200': 8, '503': 2 }, byError: {}, classes: [], dropped: 0, endpoints: [] },
     health: [
       {
         name: 'a1',
@@ -165,7 +165,7 @@ describe('the dashboard state', () => {
     if (base.type !== 'interval') return;
     const h = base.interval.histogram;
     const step = (name: string, passed: number, failed: number) => ({
-      ...{ name, histogram: h, byStatus: { '200': 5 }, byError: {} },
+      ...{ name, histogram: h, byStatus: { '200': 5 }, byError: {}, classes: [] },
       ...{ checksPassed: passed, checksFailed: failed },
     });
     state.listener({

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { ControllerEvent } from '@volley/controller';
@@ -35,14 +36,29 @@ function scenarioEvent(): ControllerEvent {
     detail: {
       byStatus: { '200': 3, '503': 2 },
       byError: { ECONNRESET: 1 },
+      classes: [
+        { statusClass: '2xx', histogram: histogram([50, 300, 2000]) },
+        { statusClass: '5xx', histogram: histogram([70_000, 700]) },
+      ],
       dropped: 0,
       endpoints: [
-        { name: 'home', histogram: histogram([50, 300, 2000]), byStatus: { '200': 3 }, byError: {}, ...noChecks },
+        {
+          name: 'home',
+          histogram: histogram([50, 300, 2000]),
+          byStatus: { '200': 3 },
+          byError: {},
+          classes: [{ statusClass: '2xx', histogram: histogram([50, 300, 2000]) }],
+          ...noChecks,
+        },
         {
           name: 'search',
           histogram: histogram([70_000, 700]),
-          byStatus: { '503': 2 },
+          byStatus: { '200': 1, '503': 1 },
           byError: { ECONNRESET: 1 },
+          classes: [
+            { statusClass: '2xx', histogram: histogram([700]) },
+            { statusClass: '5xx', histogram: histogram([70_000]) },
+          ],
           ...noChecks,
         },
       ],
@@ -69,20 +85,27 @@ describe('RunMetrics: what the Prometheus page holds', () => {
     metrics.listener(scenarioEvent());
     const page = await metrics.registry.metrics();
     const hist = 'volley_request_duration_seconds';
-    assert.equal(sample(page, `${hist}_bucket{request="home",le="0.0001"}`), 1);
-    assert.equal(sample(page, `${hist}_bucket{request="home",le="0.0025"}`), 3);
-    assert.equal(sample(page, `${hist}_bucket{request="search",le="0.001"}`), 1);
-    assert.equal(sample(page, `${hist}_bucket{request="search",le="0.1"}`), 2);
-    assert.equal(sample(page, `${hist}_bucket{request="search",le="+Inf"}`), 2);
-    assert.equal(sample(page, `${hist}_count{request="search"}`), 2);
-    assert.ok(Math.abs((sample(page, `${hist}_sum{request="search"}`) ?? 0) - 0.0707) < 0.0001);
+    const home = 'request="home",status_class="2xx"';
+    assert.equal(sample(page, `${hist}_bucket{${home},le="0.0001"}`), 1);
+    assert.equal(sample(page, `${hist}_bucket{${home},le="0.0025"}`), 3);
+    // A request with a 200 and a 503 has a series per status class.
+    const ok = 'request="search",status_class="2xx"';
+    const bad = 'request="search",status_class="5xx"';
+    assert.equal(sample(page, `${hist}_bucket{${ok},le="0.001"}`), 1);
+    assert.equal(sample(page, `${hist}_bucket{${bad},le="0.05"}`), 0);
+    assert.equal(sample(page, `${hist}_bucket{${bad},le="0.1"}`), 1);
+    assert.equal(sample(page, `${hist}_bucket{${bad},le="+Inf"}`), 1);
+    assert.equal(sample(page, `${hist}_count{${bad}}`), 1);
+    assert.equal(sample(page, `${hist}_count{${ok}}`), 1);
+    assert.ok(Math.abs((sample(page, `${hist}_sum{${bad}}`) ?? 0) - 0.07) < 0.0001);
     assert.equal(sample(page, 'volley_requests_total{request="home",status_class="2xx"}'), 3);
-    assert.equal(sample(page, 'volley_requests_total{request="search",status_class="5xx"}'), 2);
+    assert.equal(sample(page, 'volley_requests_total{request="search",status_class="2xx"}'), 1);
+    assert.equal(sample(page, 'volley_requests_total{request="search",status_class="5xx"}'), 1);
     assert.equal(sample(page, 'volley_requests_total{request="search",status_class="none"}'), 1);
-    assert.equal(sample(page, 'volley_responses_total{request="search",status="503"}'), 2);
+    assert.equal(sample(page, 'volley_responses_total{request="search",status="503"}'), 1);
     assert.equal(sample(page, 'volley_request_errors_total{request="search",kind="ECONNRESET"}'), 1);
     // 5xx are failures beside the requests that had no response.
-    assert.equal(sample(page, 'volley_requests_failed_total{request="search"}'), 3);
+    assert.equal(sample(page, 'volley_requests_failed_total{request="search"}'), 2);
     assert.equal(sample(page, 'volley_requests_failed_total{request="home"}'), 0);
     assert.equal(sample(page, 'volley_asked_requests_per_second'), 50);
     assert.equal(sample(page, 'volley_agents'), 2);
@@ -131,11 +154,52 @@ describe('--metrics-port: Prometheus metrics while the run goes, and a while aft
     const result = JSON.parse(stdout);
     const last = await scrape(url);
     assert.equal(total(last.page), result.requests.total, 'the final counter equals the result');
-    assert.equal(sample(last.page, 'volley_request_duration_seconds_count{request="default"}'), result.latency.count);
+    assert.equal(
+      sample(last.page, 'volley_request_duration_seconds_count{request="default",status_class="2xx"}'),
+      result.latency.count,
+    );
     assert.equal((await scrape(`http://127.0.0.1:${port}/other`)).status, 404);
     assert.equal(await exited, 0, stderr);
     assert.match(stderr, /metrics stay at http:\/\/127\.0\.0\.1:\d+\/metrics for 3s/);
     assert.equal(await fetch(url).catch(() => 'closed'), 'closed', 'gone after the linger');
+  });
+
+  it('splits latency by status class across real agent processes and threads, as the statuses are', async () => {
+    // Every fourth response is a slow 503, the others fast 200s: the two classes must not share buckets.
+    let n = 0;
+    const server = createHttpServer((_req, res) => {
+      if (++n % 4 === 0) setTimeout(() => res.writeHead(503).end('no'), 30);
+      else res.writeHead(200).end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    const port = await freePort();
+    try {
+      const args = ['run', url, '-n', '400', '-c', '4', '--agents', '2', '--workers', '2', '-q', '--format', 'json'];
+      const child = spawn(process.execPath, [BIN, ...args, '--metrics-port', String(port), '--metrics-linger', '2s']);
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      while (!stdout.trimEnd().endsWith('}') && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      const result = JSON.parse(stdout);
+      const { page } = await scrape(`http://127.0.0.1:${port}/metrics`);
+      const hist = 'volley_request_duration_seconds';
+      const series = (cls: string, rest = '') => sample(page, `${hist}${rest}{request="default",status_class="${cls}"`);
+      const count = (cls: string) => sample(page, `${hist}_count{request="default",status_class="${cls}"}`);
+      const bucket = (cls: string, le: string) =>
+        sample(page, `${hist}_bucket{request="default",status_class="${cls}",le="${le}"}`);
+      assert.equal(series('2xx'), undefined);
+      assert.ok(result.requests.byStatus['503'] > 0 && result.requests.byStatus['200'] > 0, stdout);
+      assert.equal(count('5xx'), result.requests.byStatus['503']);
+      assert.equal(count('2xx'), result.requests.byStatus['200']);
+      assert.equal(bucket('5xx', '0.025'), 0, 'no 503 was faster than its 30 ms delay');
+      assert.equal(bucket('5xx', '+Inf'), result.requests.byStatus['503']);
+      assert.ok((bucket('2xx', '0.025') ?? 0) > 0, 'the 200s are fast');
+      child.kill('SIGINT');
+      await exited;
+    } finally {
+      server.close();
+    }
   });
 
   it('--metrics-linger 0 closes with the run', async () => {

@@ -118,7 +118,7 @@ describe('live progress', () => {
 
 const total = { requests: 10, errors: 0, elapsedMs: 1000 };
 /** What a live view reads of an interval event; progress reads none of it. */
-const live = { detail: { byStatus: {}, byError: {}, dropped: 0, endpoints: [] }, health: [] };
+const live = { detail: { byStatus: {}, byError: {}, classes: [], dropped: 0, endpoints: [] }, health: [] };
 
 function interval(): IntervalSummary {
   return { t: 0, durationMs: 1000, requests: 10, errors: 0, rps: 10, p50: 1, p90: 1, p99: 2, max: 3, histogram: '' };

@@ -3,12 +3,8 @@ import { createTotalHistogram, type Histogram } from './histogram.js';
 import { addCounts, type CheckCount, countMap, type IntervalData, sumCounts } from './interval.js';
 import { IntervalMerger, IntervalRejectedError, type MergeNotice } from './interval-merger.js';
 import { warmUpMerging } from './merge-warm-up.js';
-import {
-  addChecks,
-  type MergedEndpointInterval,
-  type MergedInterval,
-  summarizeMergedInterval,
-} from './merged-interval.js';
+import { summarizeMergedInterval } from './merged-forms.js';
+import { addChecks, type MergedEndpointInterval, type MergedInterval } from './merged-interval.js';
 import type { AgentSummary, IntervalSummary, IterationSummary, RequestCounts } from './result.js';
 import { type LatencySummary, summarize } from './summary.js';
 

@@ -42,7 +42,13 @@ export {
   type IntervalData,
   sumCounts,
 } from './interval.js';
-export { cumulativeCounts, type EndpointDetail, type IntervalDetail, intervalDetail } from './interval-detail.js';
+export {
+  type ClassDetail,
+  cumulativeCounts,
+  type EndpointDetail,
+  type IntervalDetail,
+  intervalDetail,
+} from './interval-detail.js';
 export {
   DEFAULT_MAX_OPEN_INTERVALS,
   IntervalMerger,
@@ -53,12 +59,8 @@ export {
   type RejectionCode,
 } from './interval-merger.js';
 export { warmUpMerging } from './merge-warm-up.js';
-export {
-  encodeMergedInterval,
-  type MergedEndpointInterval,
-  type MergedInterval,
-  summarizeMergedInterval,
-} from './merged-interval.js';
+export { encodeMergedInterval, summarizeMergedInterval } from './merged-forms.js';
+export type { MergedEndpointInterval, MergedInterval } from './merged-interval.js';
 export { Recorder } from './recorder.js';
 export {
   type AgentSummary,
@@ -71,4 +73,10 @@ export {
   type ThresholdResult,
 } from './result.js';
 export { buildResult, type RunFacts } from './result-builder.js';
+export {
+  type ClassHistogram,
+  ClassSplit,
+  classOfStatus,
+  STATUS_CLASSES,
+} from './status-classes.js';
 export { type LatencySummary, summarize } from './summary.js';

@@ -1,5 +1,12 @@
 import { encodeHistogramBase64, type Histogram } from './histogram.js';
 import type { MergedInterval } from './merged-interval.js';
+import type { ClassSplit } from './status-classes.js';
+
+/** The latencies of one status class in an interval: `2xx`, HdrHistogram compressed base64 (microseconds). */
+export interface ClassDetail {
+  statusClass: string;
+  histogram: string;
+}
 
 /** One named request's part of an IntervalDetail. */
 export interface EndpointDetail {
@@ -8,6 +15,8 @@ export interface EndpointDetail {
   histogram: string;
   byStatus: Record<string, number>;
   byError: Record<string, number>;
+  /** Its latencies by status class, lowest first (one entry, `histogram` itself, when all are of one class). */
+  classes: ClassDetail[];
   /** Flows: the step's checks passed and failed in this interval, summed over its checks. */
   checksPassed: number;
   checksFailed: number;
@@ -20,6 +29,8 @@ export interface EndpointDetail {
 export interface IntervalDetail {
   byStatus: Record<string, number>;
   byError: Record<string, number>;
+  /** Every response's latency by status class, lowest first. */
+  classes: ClassDetail[];
   /** Open model: sends due in this interval that never went out (every connection busy). */
   dropped: number;
   /** Scenario and flow runs: per named request or step, in the order first reported; empty otherwise. */
@@ -31,6 +42,7 @@ export function intervalDetail(m: MergedInterval): IntervalDetail {
   return {
     byStatus: { ...m.byStatus },
     byError: { ...m.byError },
+    classes: classDetails(m.classes, m.histogram),
     dropped: m.dropped,
     endpoints: [...m.endpoints].map(([name, e]) => {
       let checksPassed = 0;
@@ -40,9 +52,26 @@ export function intervalDetail(m: MergedInterval): IntervalDetail {
         checksFailed += c.failed;
       }
       const histogram = encodeHistogramBase64(e.histogram);
-      return { name, histogram, byStatus: { ...e.byStatus }, byError: { ...e.byError }, checksPassed, checksFailed };
+      const classes = classDetails(e.classes, e.histogram, histogram);
+      return {
+        name,
+        histogram,
+        byStatus: { ...e.byStatus },
+        byError: { ...e.byError },
+        classes,
+        checksPassed,
+        checksFailed,
+      };
     }),
   };
+}
+
+/** A split's classes, encoded; `allEncoded` is `all` encoded already, if it was (the one class's histogram). */
+function classDetails(split: ClassSplit, all: Histogram, allEncoded?: string): ClassDetail[] {
+  return split.entries(all).map(([c, h]) => ({
+    statusClass: `${c}xx`,
+    histogram: h === all && allEncoded !== undefined ? allEncoded : encodeHistogramBase64(h),
+  }));
 }
 
 /** The few JsHistogram internals a walk over the buckets needs; public in the JavaScript, not in the types. */

@@ -9,6 +9,7 @@ import {
   releaseSlot,
   type Slot,
 } from './merged-interval.js';
+import { classMismatch } from './status-classes.js';
 import { Watermark } from './watermark.js';
 
 /** How many intervals may wait for a slow member before the oldest goes out without it. */
@@ -271,12 +272,16 @@ function countMismatch(interval: IntervalData, parsed: ParsedHistograms): string
   if (parsed.latency.count !== responses) {
     return `latency histogram holds ${parsed.latency.count} values for ${responses} responses`;
   }
+  const classes = classMismatch('the interval', interval.byStatus, parsed.classes);
+  if (classes) return classes;
   if (parsed.service && parsed.service.count !== responses) {
     return `service-time histogram holds ${parsed.service.count} values for ${responses} responses`;
   }
-  for (const { endpoint, histogram } of parsed.endpoints) {
+  for (const { endpoint, histogram, classes } of parsed.endpoints) {
     const own = sumCounts(endpoint.byStatus);
     if (histogram.count !== own) return `histogram of ${endpoint.name} holds ${histogram.count} values for ${own}`;
+    const mismatch = classMismatch(endpoint.name, endpoint.byStatus, classes);
+    if (mismatch) return mismatch;
   }
   if (parsed.iterations && parsed.iterations.count !== (interval.iterations ?? 0)) {
     return `iteration histogram holds ${parsed.iterations.count} values for ${interval.iterations ?? 0} iterations`;

@@ -1,4 +1,5 @@
 import type { GeneratorHealth } from './health.js';
+import type { ClassHistogram } from './status-classes.js';
 
 /** Everything one recorder measured in [startMs, endMs) of the run's clock: the unit that crosses processes. */
 export interface IntervalData {
@@ -11,6 +12,11 @@ export interface IntervalData {
   byStatus: Record<string, number>;
   /** Requests that ended without a response, by error kind. */
   byError: Record<string, number>;
+  /**
+   * Only when the responses are of more than one status class: the latency histogram of each class with
+   * responses, lowest first. Absent, every response is of the one class its statuses name.
+   */
+  classHistograms?: ClassHistogram[] | undefined;
   bytesSent: number;
   bytesReceived: number;
   /**
@@ -49,6 +55,8 @@ export interface EndpointInterval {
   histogram: Uint8Array;
   byStatus: Record<string, number>;
   byError: Record<string, number>;
+  /** As IntervalData's: this request's latencies by status class, only when it had several. */
+  classHistograms?: ClassHistogram[] | undefined;
   /** Flows only: the step's checks, in its order. */
   checks?: CheckCount[] | undefined;
   /** Flows only: this step's responses outside 2xx/3xx that its status check expected. */

@@ -1,7 +1,7 @@
 import { createIntervalHistogram, createTotalHistogram, encodeHistogram } from './histogram.js';
 import type { IntervalData } from './interval.js';
 import { IntervalMerger } from './interval-merger.js';
-import { summarizeMergedInterval } from './merged-interval.js';
+import { summarizeMergedInterval } from './merged-forms.js';
 import { summarize } from './summary.js';
 
 /** Reports merged by the warm-up: enough for V8 to optimize the walk, the adds and the summaries. */

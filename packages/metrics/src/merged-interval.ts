@@ -1,22 +1,16 @@
 import { BucketArena, type EncodedHistogram, readEncodedHistogram } from './encoded-histogram.js';
 import { type GeneratorHealth, mergeHealth } from './health.js';
-import { createIntervalHistogram, encodeHistogram, type Histogram } from './histogram.js';
-import {
-  addCounts,
-  type CheckCount,
-  countMap,
-  type EndpointInterval,
-  type IntervalData,
-  sumCounts,
-} from './interval.js';
-import type { IntervalSummary } from './result.js';
-import { summarize } from './summary.js';
+import { createIntervalHistogram, type Histogram } from './histogram.js';
+import { addCounts, type CheckCount, countMap, type EndpointInterval, type IntervalData } from './interval.js';
+import { type ClassHistogram, ClassSplit, splitReport } from './status-classes.js';
 
 /** One named request's share of a merged interval. */
 export interface MergedEndpointInterval {
   readonly histogram: Histogram;
   readonly byStatus: Record<string, number>;
   readonly byError: Record<string, number>;
+  /** Its latencies by status class. */
+  readonly classes: ClassSplit;
   /** Flows: each check's tally, by name, in the order first reported. */
   readonly checks: Map<string, { passed: number; failed: number }>;
   /** Flows: responses outside 2xx/3xx that the step's status check expected. */
@@ -48,6 +42,8 @@ export interface MergedInterval {
   readonly service: Histogram | undefined;
   readonly byStatus: Record<string, number>;
   readonly byError: Record<string, number>;
+  /** The latencies by status class. */
+  readonly classes: ClassSplit;
   readonly bytesSent: number;
   readonly bytesReceived: number;
   readonly late: number;
@@ -64,13 +60,20 @@ export interface MergedInterval {
   readonly carried: number;
 }
 
+/** A class histogram of a report, read. */
+export type ParsedClass = { statusClass: number; histogram: EncodedHistogram };
+
 /** A report's histograms, read and checked before anything is added (so a bad one changes nothing). */
 export interface ParsedHistograms {
   latency: EncodedHistogram;
+  classes: ParsedClass[];
   service: EncodedHistogram | undefined;
-  endpoints: Array<{ endpoint: EndpointInterval; histogram: EncodedHistogram }>;
+  endpoints: Array<{ endpoint: EndpointInterval; histogram: EncodedHistogram; classes: ParsedClass[] }>;
   iterations: EncodedHistogram | undefined;
 }
+
+const readClasses = (classes: ClassHistogram[] | undefined, into: BucketArena): ParsedClass[] =>
+  (classes ?? []).map((c) => ({ statusClass: c.statusClass, histogram: readEncodedHistogram(c.histogram, into) }));
 
 /** Where parseHistograms reads into: one arena for every report, reset by each. */
 const arena = new BucketArena();
@@ -84,10 +87,12 @@ export function parseHistograms(interval: IntervalData): ParsedHistograms {
   arena.reset();
   return {
     latency: readEncodedHistogram(interval.histogram, arena),
+    classes: readClasses(interval.classHistograms, arena),
     service: service && service.byteLength > 0 ? readEncodedHistogram(service, arena) : undefined,
     endpoints: (interval.endpoints ?? []).map((endpoint) => ({
       endpoint,
       histogram: readEncodedHistogram(endpoint.histogram, arena),
+      classes: readClasses(endpoint.classHistograms, arena),
     })),
     iterations: interval.iterationHistogram ? readEncodedHistogram(interval.iterationHistogram, arena) : undefined,
   };
@@ -102,6 +107,7 @@ export interface Slot {
   service: Histogram | undefined;
   byStatus: Record<string, number>;
   byError: Record<string, number>;
+  classes: ClassSplit;
   bytesSent: number;
   bytesReceived: number;
   late: number;
@@ -123,6 +129,7 @@ export function openSlot(seq: number, startMs: number, endMs: number): Slot {
     service: undefined,
     byStatus: countMap(),
     byError: countMap(),
+    classes: new ClassSplit(),
     bytesSent: 0,
     bytesReceived: 0,
     late: 0,
@@ -147,7 +154,10 @@ export function addToSlot(
   alsoInto: readonly Histogram[],
   carried: boolean,
 ): void {
-  parsed.latency.addTo(alsoInto.length > 0 ? [slot.histogram, ...alsoInto] : [slot.histogram]);
+  const byClass = splitReport(slot.classes, slot.histogram, interval.byStatus, parsed.classes);
+  const targets = [slot.histogram, ...alsoInto];
+  if (byClass) targets.push(byClass);
+  parsed.latency.addTo(targets);
   if (parsed.service) {
     slot.service ??= createIntervalHistogram();
     parsed.service.addTo([slot.service]);
@@ -158,19 +168,21 @@ export function addToSlot(
   slot.bytesReceived += interval.bytesReceived;
   slot.late += interval.late ?? 0;
   slot.dropped += interval.dropped ?? 0;
-  for (const { endpoint, histogram } of parsed.endpoints) {
+  for (const { endpoint, histogram, classes } of parsed.endpoints) {
     let mine = slot.endpoints.get(endpoint.name);
     if (!mine) {
       mine = {
         histogram: createIntervalHistogram(),
         byStatus: countMap(),
         byError: countMap(),
+        classes: new ClassSplit(),
         checks: new Map(),
         expected: 0,
       };
       slot.endpoints.set(endpoint.name, mine);
     }
-    histogram.addTo([mine.histogram]);
+    const endpointClass = splitReport(mine.classes, mine.histogram, endpoint.byStatus, classes);
+    histogram.addTo(endpointClass ? [mine.histogram, endpointClass] : [mine.histogram]);
     addCounts(mine.byStatus, endpoint.byStatus);
     addCounts(mine.byError, endpoint.byError);
     addChecks(mine.checks, endpoint.checks);
@@ -197,8 +209,12 @@ export function addToSlot(
 /** Frees a slot's histograms once its interval has been emitted. */
 export function releaseSlot(slot: Slot): void {
   slot.histogram.destroy();
+  slot.classes.destroy();
   slot.service?.destroy();
-  for (const e of slot.endpoints.values()) e.histogram.destroy();
+  for (const e of slot.endpoints.values()) {
+    e.histogram.destroy();
+    e.classes.destroy();
+  }
   slot.flow?.histogram.destroy();
 }
 
@@ -216,80 +232,4 @@ export function addChecks(
       mine.failed += tally.failed;
     } else into.set(name, { passed: tally.passed, failed: tally.failed });
   }
-}
-
-/**
- * The wire form of a merged interval, as one engine would have recorded it: an engine's threads send this to
- * the agent's sink. Like the recorder, `late` comes with a service histogram and `dropped` only when non-zero.
- */
-export function encodeMergedInterval(m: MergedInterval): IntervalData {
-  const data: IntervalData = {
-    seq: m.seq,
-    startMs: m.startMs,
-    endMs: m.endMs,
-    histogram: encodeHistogram(m.histogram),
-    byStatus: { ...m.byStatus },
-    byError: { ...m.byError },
-    bytesSent: m.bytesSent,
-    bytesReceived: m.bytesReceived,
-  };
-  if (m.service) {
-    data.serviceHistogram = encodeHistogram(m.service);
-    data.late = m.late;
-    if (m.dropped > 0) data.dropped = m.dropped;
-  }
-  if (m.health) data.health = { ...m.health };
-  if (m.endpoints.size > 0) {
-    data.endpoints = [...m.endpoints].map(
-      ([name, e]): EndpointInterval => ({
-        name,
-        histogram: encodeHistogram(e.histogram),
-        byStatus: { ...e.byStatus },
-        byError: { ...e.byError },
-        ...(e.checks.size > 0
-          ? { checks: [...e.checks].map(([name, t]) => ({ name, passed: t.passed, failed: t.failed })) }
-          : {}),
-        ...(e.expected > 0 ? { expected: e.expected } : {}),
-      }),
-    );
-  }
-  if (m.flow) {
-    data.iterations = m.flow.iterations;
-    data.iterationHistogram = encodeHistogram(m.flow.histogram);
-    data.iterationsStarted = m.flow.started;
-    data.expected = m.flow.expected;
-  }
-  return data;
-}
-
-/** Responses with a status of 400 or more. */
-function failedStatuses(byStatus: Record<string, number>): number {
-  let n = 0;
-  for (const status of Object.keys(byStatus)) if (Number(status) >= 400) n += byStatus[status] ?? 0;
-  return n;
-}
-
-/** The result document's view of a merged interval: t in seconds since the start, percentiles in ms. */
-export function summarizeMergedInterval(m: MergedInterval): IntervalSummary {
-  const s = summarize(m.histogram);
-  const errors = sumCounts(m.byError);
-  const requests = sumCounts(m.byStatus) + errors;
-  const durationMs = Math.max(0, m.endMs - m.startMs);
-  const failed = failedStatuses(m.byStatus);
-  return {
-    t: m.startMs / 1000,
-    durationMs,
-    requests,
-    errors,
-    // Responses per second: a request that failed without one (refused, reset) is not throughput.
-    rps: durationMs > 0 ? Math.round(((requests - errors) * 1000 * 10) / durationMs) / 10 : 0,
-    p50: s.p50,
-    p90: s.p90,
-    p99: s.p99,
-    max: s.max,
-    histogram: s.histogram,
-    ...(m.late > 0 ? { late: m.late } : {}),
-    ...(m.dropped > 0 ? { dropped: m.dropped } : {}),
-    ...(failed > 0 ? { failed } : {}),
-  };
 }

@@ -1,5 +1,6 @@
 import { createIntervalHistogram, encodeHistogram, type Histogram } from './histogram.js';
 import type { EndpointInterval, IntervalData } from './interval.js';
+import { ClassSplit } from './status-classes.js';
 
 // Status codes are three digits (undici rejects anything else), so a flat array indexed by code is the cheapest
 // counter on the hot path.
@@ -11,6 +12,8 @@ const STATUS_SLOTS = 1000;
  */
 export class Recorder {
   private histogram: Histogram = createIntervalHistogram();
+  /** The same latencies by status class, kept apart only in an interval with more than one. */
+  private readonly classes = new ClassSplit();
   /** Service time (from the actual send), recorded by the open model only. */
   private service: Histogram | undefined;
   private late = 0;
@@ -68,8 +71,12 @@ export class Recorder {
   /** A response arrived: its status, its latency in integer microseconds, the bytes it took both ways. */
   recordResponse(status: number, latencyUs: number, bytesSent: number, bytesReceived: number, endpoint = -1): void {
     if (endpoint >= 0) this.endpoints[endpoint]?.recorder.recordResponse(status, latencyUs, 0, 0);
-    this.histogram.recordValue(Math.max(1, latencyUs));
+    const value = Math.max(1, latencyUs);
     const slot = status < STATUS_SLOTS ? status : 0;
+    // Class 0 for statuses below 100 (none come from undici) and the slot of those beyond 999.
+    const statusClass = slot < 100 ? 0 : (slot / 100) | 0;
+    if (statusClass !== this.classes.only) this.classes.apart(statusClass, this.histogram)?.recordValue(value);
+    this.histogram.recordValue(value);
     this.statuses[slot] = (this.statuses[slot] as number) + 1;
     this.bytesSent += bytesSent;
     this.bytesReceived += bytesReceived;
@@ -134,12 +141,15 @@ export class Recorder {
       bytesSent: this.bytesSent,
       bytesReceived: this.bytesReceived,
     };
+    const classes = this.classes.encoded(encodeHistogram);
+    if (classes) data.classHistograms = classes;
     if (this.endpoints.length > 0) {
       data.endpoints = this.endpoints.map(({ name, recorder, checks, tally }): EndpointInterval => {
         const expected = recorder.expected;
         recorder.expected = 0;
-        const { histogram, byStatus, byError } = recorder.snapshot(seq, startMs, endMs);
+        const { histogram, byStatus, byError, classHistograms } = recorder.snapshot(seq, startMs, endMs);
         const endpoint: EndpointInterval = { name, histogram, byStatus, byError };
+        if (classHistograms) endpoint.classHistograms = classHistograms;
         if (checks.length > 0) {
           endpoint.checks = checks.map((check, k) => ({
             name: check,
@@ -171,6 +181,7 @@ export class Recorder {
       this.dropped = 0;
     }
     this.histogram.reset();
+    this.classes.reset();
     this.statuses.fill(0);
     this.errors.clear();
     this.bytesSent = 0;

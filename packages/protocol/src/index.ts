@@ -14,8 +14,10 @@ const pb = volley.v1;
  *    read every plan as closed.
  * 5: Plan.flow (journeys) and the flow figures of Interval: a version-4 agent would ignore the flow and send the
  *    plan's plain URL instead.
+ * 6: Interval.class_histograms (latency by status class): a version-5 agent's interval with a 2xx and a 5xx
+ *    would be refused for lacking them.
  */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 /** Largest frame either side accepts; an Interval with a full histogram is a few KiB. */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;

@@ -103,6 +103,7 @@ export function intervalToWire(runId: string, data: IntervalData): volley.v1.Int
     endMs: data.endMs,
     histogram: data.histogram,
     ...countsToWire(data.byStatus, data.byError),
+    classHistograms: data.classHistograms ?? [],
     bytesSent: data.bytesSent,
     bytesReceived: data.bytesReceived,
     serviceHistogram: data.serviceHistogram ?? new Uint8Array(0),
@@ -113,6 +114,7 @@ export function intervalToWire(runId: string, data: IntervalData): volley.v1.Int
       name: e.name,
       histogram: e.histogram,
       ...countsToWire(e.byStatus, e.byError),
+      classHistograms: e.classHistograms ?? [],
       checks: e.checks ?? [],
       expected: e.expected ?? 0,
     })),
@@ -151,6 +153,7 @@ export function intervalFromWire(wire: volley.v1.Interval): IntervalData {
     endMs: wire.endMs,
     histogram: wire.histogram,
     ...countsFromWire(wire.statuses, wire.errors),
+    ...classesFromWire(wire.classHistograms),
     bytesSent: wire.bytesSent,
     bytesReceived: wire.bytesReceived,
     serviceHistogram: wire.serviceHistogram.byteLength > 0 ? wire.serviceHistogram : undefined,
@@ -163,6 +166,7 @@ export function intervalFromWire(wire: volley.v1.Interval): IntervalData {
             name: e.name ?? '',
             histogram: e.histogram ?? new Uint8Array(0),
             ...countsFromWire(e.statuses ?? [], e.errors ?? []),
+            ...classesFromWire(e.classHistograms ?? []),
             ...(e.checks && e.checks.length > 0 ? { checks: checksFromWire(e.checks) } : {}),
             ...(e.expected ? { expected: e.expected } : {}),
           }))
@@ -176,6 +180,24 @@ export function intervalFromWire(wire: volley.v1.Interval): IntervalData {
         }
       : {}),
   };
+}
+
+/**
+ * Class histograms, each of a class 1 to 9 (a status's first digit) and none twice; whether they agree with the
+ * statuses and hold the right counts is the merger's check, as for every histogram.
+ */
+function classesFromWire(classes: Array<{ statusClass?: number | null; histogram?: Uint8Array | null }>) {
+  if (classes.length === 0) return {};
+  let seen = 0;
+  const out = classes.map((c) => {
+    const statusClass = c.statusClass ?? 0;
+    if (!Number.isInteger(statusClass) || statusClass < 1 || statusClass > 9 || seen & (1 << statusClass)) {
+      throw new BadIntervalError(`status class ${statusClass} is not a class 1 to 9, or comes twice`);
+    }
+    seen |= 1 << statusClass;
+    return { statusClass, histogram: c.histogram ?? new Uint8Array(0) };
+  });
+  return { classHistograms: out };
 }
 
 /** A step has at most MAX_CHECKS checks; their names are short printable text. */

@@ -114,6 +114,48 @@ describe('intervals on the wire', () => {
     );
   });
 
+  it('carries the class histograms of an interval and of its requests, and refuses a class not 1 to 9 or twice', () => {
+    const classes = [
+      { statusClass: 2, histogram: new Uint8Array([7]) },
+      { statusClass: 5, histogram: new Uint8Array([8, 9]) },
+    ];
+    const data = {
+      seq: 0,
+      startMs: 0,
+      endMs: 1000,
+      histogram: new Uint8Array([1]),
+      byStatus: { '200': 5, '503': 1 },
+      byError: {},
+      bytesSent: 0,
+      bytesReceived: 0,
+      classHistograms: classes,
+      endpoints: [{ name: 'a', histogram: new Uint8Array([5]), byStatus: {}, byError: {}, classHistograms: classes }],
+    };
+    const through = (d: typeof data) => {
+      const msg = decode(encode('interval', intervalToWire('r', d)));
+      assert.equal(msg.kind, 'interval');
+      return intervalFromWire(msg.body);
+    };
+    const back = through(data);
+    const plain = (c: Array<{ statusClass: number; histogram: Uint8Array }> | undefined) =>
+      c?.map((x) => [x.statusClass, [...x.histogram]]);
+    assert.deepEqual(plain(back.classHistograms), [
+      [2, [7]],
+      [5, [8, 9]],
+    ]);
+    assert.deepEqual(plain(back.endpoints?.[0]?.classHistograms), plain(back.classHistograms));
+    assert.equal(through({ ...data, classHistograms: [] }).classHistograms, undefined, 'none: one class');
+    for (const bad of [0, 10, 2]) {
+      const wrong = [...classes, { statusClass: bad, histogram: new Uint8Array(0) }];
+      assert.throws(
+        () => through({ ...data, classHistograms: wrong }),
+        (err: Error) => err instanceof BadIntervalError && /status class/.test(err.message),
+      );
+      const endpoints = [{ ...data.endpoints[0], classHistograms: wrong }] as typeof data.endpoints;
+      assert.throws(() => through({ ...data, endpoints }), BadIntervalError);
+    }
+  });
+
   /** An interval off the wire with these statuses and error kinds. */
   function counted(statuses: Array<[number, number]>, errors: Array<[string, number]>) {
     const wire = {

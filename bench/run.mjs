@@ -20,8 +20,8 @@
 // --quick only checks that everything runs (one short round each, figures meaningless): what CI can afford.
 //
 // Peers: autocannon (a dev dependency), a bare undici Client.dispatch loop and a bare net.Socket loop (bench/peers/)
-// always; wrk if installed. Targets: the built-in target in its own
-// process always; nginx too if installed (a target that is not itself the bottleneck).
+// always; wrk and hey if installed. Targets: the built-in target in its own process always; nginx too if installed
+// (a target that is not itself the bottleneck). `.ci/install-bench-peers` installs nginx, wrk and hey.
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -132,6 +132,17 @@ if (has('wrk')) {
     },
   });
 }
+if (has('hey')) {
+  tools.push({
+    name: 'hey',
+    async run(url) {
+      const out = await run('hey', ['-z', `${SECONDS}s`, '-c', `${CONNECTIONS}`, url]);
+      const seconds = Number(/Total:\s+([\d.]+) secs/.exec(out)?.[1]);
+      const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+      return { requests: Math.round(rps * seconds), errors: 0, seconds };
+    },
+  });
+}
 
 /** nginx answering 200 "ok" from memory on loopback, with one worker (these machines have two cores). */
 async function startNginx() {
@@ -214,7 +225,7 @@ if (has('nginx')) {
 } else {
   console.log('\n(nginx not installed: skipped the nginx target)');
 }
-if (!has('wrk')) console.log('(wrk not installed: skipped)');
+for (const peer of ['wrk', 'hey']) if (!has(peer)) console.log(`(${peer} not installed: skipped)`);
 
 if (values['throughput-only']) process.exit(0);
 

@@ -206,7 +206,7 @@ export class Agent {
     } catch (err) {
       // A plan this agent cannot check is never run: it leaves the run rather than fire something else.
       this.log.error({ runId, err: (err as Error).message }, 'refused an invalid plan');
-      this.leave(1008, 'invalid plan');
+      this.leave(1008, `invalid plan: ${(err as Error).message}`);
       return;
     }
     const refusal = this.limits.refusal(plan);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { type PlanInput, resolvePlan } from '@volley/plan';
+import { planToWire } from '@volley/protocol';
 import { startTarget, type Target } from '@volley/target';
 import { pino } from 'pino';
 import { Agent, LimitsError, type OperatorLimits } from '../src/index.js';
@@ -131,6 +132,31 @@ describe('an agent outside its operator limits', { timeout: 20_000 }, () => {
       }
     });
   }
+
+  it('leaves with 1008 when a controller sends a capture regex no linear-time engine runs, having opened nothing', async () => {
+    const controller = await fakeController();
+    const before = target.stats();
+    try {
+      const agent = new Agent({ url: controller.url, name: 'a', logger, limits: {} });
+      const served = agent.serveForever(true);
+      await controller.next('hello');
+      const input = flowTo(new URL(target.url).origin);
+      const wire = planToWire(resolvePlan({ ...input, intervalMs: 200, url: target.url }), 'r1');
+      // What no honest controller sends (its own check refuses it): a backreference, written into the frame.
+      const step = wire.flow?.steps?.[0];
+      assert.ok(step);
+      step.captures = [{ name: 'x', from: 3, expr: '^(a+)+\\1$' }];
+      controller.send('plan', wire);
+      controller.send('start', { runId: 'r1', delayMs: 0 });
+      const closed = await controller.closed;
+      assert.equal(closed.code, 1008);
+      assert.match(closed.reason, /^invalid plan: .*capture x: the regex has a backreference/);
+      await served;
+      assert.equal(target.stats().connections, before.connections, 'not one connection');
+    } finally {
+      await controller.close();
+    }
+  });
 
   for (const delayMs of [60_001, 2 ** 32 - 1]) {
     it(`refuses a Start in ${delayMs} ms rather than let setTimeout wrap it`, async () => {

@@ -149,6 +149,29 @@ describe('flow templates', () => {
     assert.throws(() => expandEnv('{{ $env.MISSING }}', {}), /MISSING is not set/);
   });
 
+  it('refuses a regex that could not run in linear time (backreferences, lookarounds), and keeps the rest', () => {
+    const refused: Array<[string, RegExp]> = [
+      ['(a)\\1', /a backreference \(\\1\)/],
+      ['(?<x>a)\\k<x>', /a named backreference/],
+      ['id(?=\\d)', /a lookahead \(\(\?=\)/],
+      ['(?!x)y', /a lookahead \(\(\?!\)/],
+      ['(?<=id=)\\d+', /a lookbehind \(\(\?<=\)/],
+      ['(?<!a)b', /a lookbehind/],
+    ];
+    for (const [expr, reason] of refused) {
+      const flow = flowOf([step({ captures: [{ name: 'x', from: 'regex', expr }] })]);
+      assert.throws(() => compileFlow(flow), reason, expr);
+      assert.deepEqual(
+        fieldOf(() => compileFlow(flow)),
+        ['INVALID_FLOW', ['flow', 0, 'capture', 'x']],
+      );
+    }
+    // Escapes and classes are read as such: none of these is a backreference or a lookaround.
+    for (const expr of ['[\\1(?=]+', '\\(\\?=', '(?<name>\\d+)', '(?:a|b)+', 'token":"([^"]*)"', '\\\\1']) {
+      assert.doesNotThrow(() => compileFlow(flowOf([step({ captures: [{ name: 'x', from: 'regex', expr }] })])), expr);
+    }
+  });
+
   it('refuses a bad regex and a bad JSON path at their capture', () => {
     const regex = flowOf([step({ captures: [{ name: 'x', from: 'regex', expr: '(' }] })]);
     assert.deepEqual(

@@ -1,4 +1,5 @@
 import { type CompiledFlow, type CompiledStep, compileFlow, type Flow } from '@volley/plan';
+import { linearTimeRegexes } from './linear-regex.js';
 import type { Dispatcher } from 'undici';
 import { talliesOf } from './judge.js';
 
@@ -32,6 +33,7 @@ export class FlowProgram {
 
   constructor(readonly flow: Flow) {
     this.compiled = compileFlow(flow);
+    if (this.compiled.steps.some((s) => s.captures.some((c) => c.from === 'regex'))) linearTimeRegexes();
     this.steps = this.compiled.steps.map((compiled, index) => program(compiled, index));
     this.tallies = this.compiled.steps.map(talliesOf);
     this.current = new Float64Array(flow.steps.length);

@@ -1,6 +1,7 @@
 import { PlanError } from '../errors.js';
 import type { Capture, Check, Flow, FlowStep } from './flow.js';
 import { type JsonPath, parseJsonPath } from './json-path.js';
+import { nonLinearFeature } from './linear-regex.js';
 import { hasTemplate, parseTemplate, type Segment, type TemplateScope } from './template.js';
 
 /** A check, compiled: its name in reports, and its parts ready to test. */
@@ -146,6 +147,13 @@ function compileCapture(
         name: capture.name,
         from: 'regex',
         regex: located(() => {
+          const feature = nonLinearFeature(capture.expr);
+          if (feature) {
+            throw new PlanError(
+              'INVALID_FLOW',
+              `capture ${capture.name}: the regex has ${feature}, which could run for ever on a body; use groups and classes instead`,
+            );
+          }
           try {
             return new RegExp(capture.expr);
           } catch (err) {

@@ -1,7 +1,7 @@
 import { type CompiledFlow, type CompiledStep, compileFlow, type Flow } from '@volley/plan';
-import { linearTimeRegexes } from './linear-regex.js';
 import type { Dispatcher } from 'undici';
 import { talliesOf } from './judge.js';
+import { linearTimeRegexes } from './linear-regex.js';
 
 /** A step as the run sends it: compiled once, with its request prebuilt when nothing in it changes. */
 export interface StepProgram {

@@ -7,14 +7,14 @@
 //
 //   node bench/controller-scale.mjs [--agents 2000] [--seconds 10] [--json] [--cpu-prof DIR] [--baseline DIR]
 //
-// --baseline DIR runs the controller of another built checkout instead (say, main before a change).
+// --baseline DIR runs the controller of another built checkout instead (say, main before a change); the simulated
+// agents then speak that checkout's protocol (its version and histogram encoding), so either side can be older.
 // --cpu-prof DIR writes the controller's V8 CPU profile into DIR (open it in Chrome DevTools or speedscope).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createIntervalHistogram, encodeHistogram } from '@volley/metrics';
-import { decode, encode, PROTOCOL_VERSION } from '@volley/protocol';
 import WebSocket from 'ws';
 import { freePort, VOLLEY } from './lib.mjs';
 
@@ -27,6 +27,13 @@ const { values } = parseArgs({
     baseline: { type: 'string' },
   },
 });
+// The simulated agents speak the protocol of the controller under test: a baseline's own encodings and version.
+const from = (pkg) =>
+  values.baseline
+    ? import(pathToFileURL(join(values.baseline, 'packages', pkg, 'dist', 'index.js')).href)
+    : import(`@volley/${pkg}`);
+const { createIntervalHistogram, encodeHistogram } = await from('metrics');
+const { decode, encode, PROTOCOL_VERSION } = await from('protocol');
 const AGENTS = Number(values.agents);
 const SECONDS = Number(values.seconds);
 const CLOCK_TICK = 100; // USER_HZ on Linux

@@ -87,10 +87,9 @@ export function readEncodedHistogram(bytes: Uint8Array, arena?: BucketArena): En
         // hottest loop). Otherwise, bucket by bucket through the checked method.
         if (array instanceof Float64Array || array instanceof Int32Array) {
           if (t.totalCount + rest <= Number.MAX_SAFE_INTEGER) {
-            for (let k = 0; k < n - 1; k++) {
-              const i = indexes[k] as number;
-              array[i] = (array[i] as number) + (counts[k] as number);
-            }
+            // One loop per array type, each seeing one kind: a loop shared by both ran at half the speed.
+            if (array instanceof Int32Array) addInto32(array, indexes, counts, n - 1);
+            else addInto64(array, indexes, counts, n - 1);
           } else {
             for (let k = 0; k < n - 1; k++) x.addToCountAtIndex(indexes[k] as number, counts[k] as number);
           }
@@ -102,6 +101,20 @@ export function readEncodedHistogram(bytes: Uint8Array, arena?: BucketArena): En
       }
     },
   };
+}
+
+function addInto32(array: Int32Array, indexes: Int32Array, counts: Float64Array, n: number): void {
+  for (let k = 0; k < n; k++) {
+    const i = indexes[k] as number;
+    array[i] = (array[i] as number) + (counts[k] as number);
+  }
+}
+
+function addInto64(array: Float64Array, indexes: Int32Array, counts: Float64Array, n: number): void {
+  for (let k = 0; k < n; k++) {
+    const i = indexes[k] as number;
+    array[i] = (array[i] as number) + (counts[k] as number);
+  }
 }
 
 /**

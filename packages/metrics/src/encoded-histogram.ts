@@ -82,17 +82,14 @@ export function readEncodedHistogram(bytes: Uint8Array, arena?: BucketArena): En
         t.recordValueWithCount(top, counts[n - 1] as number);
         const rest = total - (counts[n - 1] as number);
         const array = x._counts;
-        // No bucket can pass a safe integer if the whole count cannot: then the buckets are added straight into
-        // the library's typed array, as addToCountAtIndex would without its check on each (the controller's
-        // hottest loop). Otherwise, bucket by bucket through the checked method.
-        if (array instanceof Float64Array || array instanceof Int32Array) {
-          if (t.totalCount + rest <= Number.MAX_SAFE_INTEGER) {
-            // One loop per array type, each seeing one kind: a loop shared by both ran at half the speed.
-            if (array instanceof Int32Array) addInto32(array, indexes, counts, n - 1);
-            else addInto64(array, indexes, counts, n - 1);
-          } else {
-            for (let k = 0; k < n - 1; k++) x.addToCountAtIndex(indexes[k] as number, counts[k] as number);
-          }
+        // No bucket can pass what its array holds if the whole count cannot: then the buckets are added straight
+        // into the library's typed array (a Uint32Array for interval histograms, a Float64Array for totals), as
+        // addToCountAtIndex would without its call and check on each (the controller's hottest loop), one loop
+        // per array type so each sees one kind. Otherwise, bucket by bucket through the library's method.
+        const after = t.totalCount + rest;
+        if (array instanceof Uint32Array && after <= 0xffff_ffff) addInto32(array, indexes, counts, n - 1);
+        else if (array instanceof Float64Array && after <= Number.MAX_SAFE_INTEGER) {
+          addInto64(array, indexes, counts, n - 1);
         } else {
           for (let k = 0; k < n - 1; k++) x.addToCountAtIndex(indexes[k] as number, counts[k] as number);
         }
@@ -103,7 +100,7 @@ export function readEncodedHistogram(bytes: Uint8Array, arena?: BucketArena): En
   };
 }
 
-function addInto32(array: Int32Array, indexes: Int32Array, counts: Float64Array, n: number): void {
+function addInto32(array: Uint32Array, indexes: Int32Array, counts: Float64Array, n: number): void {
   for (let k = 0; k < n; k++) {
     const i = indexes[k] as number;
     array[i] = (array[i] as number) + (counts[k] as number);

@@ -66,7 +66,7 @@ export interface Internals {
   readonly lowestDiscernibleValue: number;
   readonly subBucketHalfCount: number;
   readonly unitMagnitude: number;
-  /** The bucket counts (TypedArrayHistogram: an Int32Array for interval histograms, a Float64Array for totals). */
+  /** The bucket counts (TypedArrayHistogram: a Uint32Array for interval histograms, a Float64Array for totals). */
   readonly _counts: unknown;
   getCountAtIndex(index: number): number;
   valueFromIndex(index: number): number;

@@ -146,6 +146,21 @@ describe('readEncodedHistogram', () => {
     assert.equal(a.maxValue, 5_000_000); // its own larger value stays its maximum
   });
 
+  it('adds into a 32-bit target bucket by bucket through the library once its total nears 2^32, as it adds', () => {
+    const near = (): Histogram => {
+      const h = createIntervalHistogram();
+      h.recordValueWithCount(1000, 2 ** 32 - 2);
+      return h;
+    };
+    const bytes = encodeHistogram(histogramOf([5, 1000, 2000]));
+    const slow = near();
+    slow.add(decodeHistogram(bytes));
+    const fast = near();
+    readEncodedHistogram(bytes).addTo([fast]);
+    assert.deepEqual(figures(fast), figures(slow));
+    assert.equal(fast.totalCount, 2 ** 32 + 1);
+  });
+
   it('maps buckets through the library when the layouts differ', () => {
     const coarse = build({ numberOfSignificantValueDigits: 2, autoResize: true });
     for (const v of shapes[0]?.[1](5) ?? []) coarse.recordValue(v);

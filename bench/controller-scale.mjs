@@ -88,6 +88,8 @@ const exited = new Promise((resolve) => controller.on('close', resolve));
 const lastSent = new Map(); // seq -> time the last agent sent it
 const firstSent = new Map(); // seq -> time the first agent began to send it (before its encode)
 const mergeLatency = [];
+/** The controller's RSS (MiB) as each merged interval was printed: flat, or growing. */
+const rssEach = [];
 let mergedSeq = 0;
 let listening;
 const ready = new Promise((resolve) => (listening = resolve));
@@ -104,6 +106,9 @@ controller.stderr.setEncoding('utf8').on('data', (s) => {
     if (/ req\/s \(avg /.test(line)) {
       const sent = lastSent.get(mergedSeq);
       if (sent !== undefined) mergeLatency.push(performance.now() - sent);
+      try {
+        rssEach.push(Math.round(rssMiB(controller.pid)));
+      } catch {}
       mergedSeq++;
       // The last interval is merged: what the controller used until now is the cost of aggregating; what it
       // uses after is the one-off cost of the result (summaries of every agent, the JSON).
@@ -222,7 +227,7 @@ const out = {
     max: Math.round(spread.at(-1) ?? NaN),
   },
   coreShare: steadyCore,
-  rssMiB: { afterFirstInterval: Math.round(rss.first), beforeLast: Math.round(rss.last) },
+  rssMiB: { afterFirstInterval: Math.round(rss.first), beforeLast: Math.round(rss.last), each: rssEach },
   coreShareWithResult: controllerCore,
   resultCpuMs,
   wallS: Math.round(wallS * 10) / 10,
@@ -239,7 +244,7 @@ else {
     `  the bench's own agents put each burst on the wire in ${out.senderSpreadMs.median} ms (median; max ${out.senderSpreadMs.max} ms), from the first send to the last`,
   );
   console.log(
-    `  controller RSS ${out.rssMiB.afterFirstInterval} MiB after the first interval, ${out.rssMiB.beforeLast} MiB before the last`,
+    `  controller RSS ${out.rssMiB.afterFirstInterval} MiB after the first interval, ${out.rssMiB.beforeLast} MiB before the last (at each interval: ${rssEach.join(' ')})`,
   );
   console.log(
     `  the result at the end: ${out.resultCpuMs} ms of CPU (${(out.coreShareWithResult * 100).toFixed(1)}% of a core over the whole run)`,

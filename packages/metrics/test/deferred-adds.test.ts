@@ -41,9 +41,24 @@ describe('DeferredAdds', () => {
     const adds = new DeferredAdds();
     const into = createTotalHistogram();
     const b = encoded(1, 10);
-    for (let i = 0; i <= MAX_DEFERRED_ADDS; i++) adds.defer(into, b);
+    for (let i = 0; i <= MAX_DEFERRED_ADDS; i++) {
+      adds.defer(into, b);
+      adds.bound();
+    }
     assert.equal(adds.pending, 0);
     assert.equal(into.totalCount, 10 * (MAX_DEFERRED_ADDS + 1));
+  });
+
+  it('takes back the last add while it waits, and only then', () => {
+    const adds = new DeferredAdds();
+    const into = createTotalHistogram();
+    adds.defer(into, encoded(1, 7));
+    adds.defer(into, encoded(2, 5));
+    adds.withdraw();
+    adds.settle();
+    assert.equal(into.totalCount, 7);
+    adds.withdraw(); // nothing waits: nothing to take back
+    assert.equal(into.totalCount, 7);
   });
 
   it('settles soon in slices, one turn of the event loop each, until none waits', async () => {
@@ -63,6 +78,17 @@ describe('DeferredAdds', () => {
 });
 
 describe("RunAggregate's per-agent totals", () => {
+  it('hold the report that completes an interval when a listener of that interval reads them', () => {
+    const seen: number[] = [];
+    const agg: RunAggregate = new RunAggregate(() => seen.push(agg.liveAgents().get('a')?.p99Ms ?? 0));
+    agg.join({ id: 'a', name: 'a', host: 'h' });
+    const rec = new Recorder();
+    for (let i = 0; i < 100; i++) rec.recordResponse(200, 5000, 1, 1);
+    agg.add('a', rec.snapshot(0, 0, 1000));
+    assert.equal(seen.length, 1);
+    assert.ok((seen[0] ?? 0) > 4.9, `the live p99 was ${seen[0]} ms`);
+  });
+
   it('hold every accepted report when read live or in the result, and none that was refused', () => {
     const agg = new RunAggregate();
     agg.join({ id: 'a', name: 'a', host: 'h' });

@@ -7,14 +7,14 @@
 //
 //   node bench/controller-scale.mjs [--agents 2000] [--seconds 10] [--json] [--cpu-prof DIR] [--baseline DIR]
 //
-// --baseline DIR runs the controller of another built checkout instead (say, main before a change).
+// --baseline DIR runs the controller of another built checkout instead (say, main before a change); the simulated
+// agents then speak that checkout's protocol (its version and histogram encoding), so either side can be older.
 // --cpu-prof DIR writes the controller's V8 CPU profile into DIR (open it in Chrome DevTools or speedscope).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createIntervalHistogram, encodeHistogram } from '@volley/metrics';
-import { decode, encode, PROTOCOL_VERSION } from '@volley/protocol';
 import WebSocket from 'ws';
 import { freePort, VOLLEY } from './lib.mjs';
 
@@ -27,6 +27,13 @@ const { values } = parseArgs({
     baseline: { type: 'string' },
   },
 });
+// The simulated agents speak the protocol of the controller under test: a baseline's own encodings and version.
+const from = (pkg) =>
+  values.baseline
+    ? import(pathToFileURL(join(values.baseline, 'packages', pkg, 'dist', 'index.js')).href)
+    : import(`@volley/${pkg}`);
+const { createIntervalHistogram, encodeHistogram } = await from('metrics');
+const { decode, encode, PROTOCOL_VERSION } = await from('protocol');
 const AGENTS = Number(values.agents);
 const SECONDS = Number(values.seconds);
 const CLOCK_TICK = 100; // USER_HZ on Linux
@@ -79,7 +86,10 @@ let stdout = '';
 controller.stdout.setEncoding('utf8').on('data', (s) => (stdout += s));
 const exited = new Promise((resolve) => controller.on('close', resolve));
 const lastSent = new Map(); // seq -> time the last agent sent it
+const firstSent = new Map(); // seq -> time the first agent began to send it (before its encode)
 const mergeLatency = [];
+/** The controller's RSS (MiB) as each merged interval was printed: flat, or growing. */
+const rssEach = [];
 let mergedSeq = 0;
 let listening;
 const ready = new Promise((resolve) => (listening = resolve));
@@ -96,6 +106,9 @@ controller.stderr.setEncoding('utf8').on('data', (s) => {
     if (/ req\/s \(avg /.test(line)) {
       const sent = lastSent.get(mergedSeq);
       if (sent !== undefined) mergeLatency.push(performance.now() - sent);
+      try {
+        rssEach.push(Math.round(rssMiB(controller.pid)));
+      } catch {}
       mergedSeq++;
       // The last interval is merged: what the controller used until now is the cost of aggregating; what it
       // uses after is the one-off cost of the result (summaries of every agent, the JSON).
@@ -143,6 +156,7 @@ function begin(agent, index) {
   let seq = 0;
   const t0 = performance.now();
   const send = () => {
+    if (!firstSent.has(seq)) firstSent.set(seq, performance.now());
     const frame = encode('interval', {
       runId: agent.runId,
       seq,
@@ -192,6 +206,9 @@ const wallS = (performance.now() - startedAt) / 1000;
 const result = JSON.parse(stdout);
 for (const a of agents) a.ws.terminate();
 const sorted = [...mergeLatency].sort((x, y) => x - y);
+// The simulated agents share this one process: the time from the first agent's send of a seq to the last one's is
+// what the bench itself needs to put the burst on the wire (merge latency counts from the last send).
+const spread = [...lastSent.keys()].map((seq) => lastSent.get(seq) - firstSent.get(seq)).sort((x, y) => x - y);
 const out = {
   agents: AGENTS,
   seconds: SECONDS,
@@ -204,8 +221,13 @@ const out = {
     /** In seq order: which interval was slow (the first, cold; or one at random, a GC or a neighbour). */
     each: mergeLatency.map((x) => Math.round(x)),
   },
+  /** Bench side: from the first agent's send of a seq to the last agent's (median and max over seqs). */
+  senderSpreadMs: {
+    median: Math.round(spread[Math.floor(spread.length / 2)] ?? NaN),
+    max: Math.round(spread.at(-1) ?? NaN),
+  },
   coreShare: steadyCore,
-  rssMiB: { afterFirstInterval: Math.round(rss.first), beforeLast: Math.round(rss.last) },
+  rssMiB: { afterFirstInterval: Math.round(rss.first), beforeLast: Math.round(rss.last), each: rssEach },
   coreShareWithResult: controllerCore,
   resultCpuMs,
   wallS: Math.round(wallS * 10) / 10,
@@ -219,7 +241,10 @@ else {
     `  CPU while intervals flow: ${(out.coreShare * 100).toFixed(1)}% of one core; merge latency median ${out.mergeLatencyMs.median} ms, p99 ${out.mergeLatencyMs.p99} ms, max ${out.mergeLatencyMs.max} ms (each, in order: ${out.mergeLatencyMs.each.join(' ')})`,
   );
   console.log(
-    `  controller RSS ${out.rssMiB.afterFirstInterval} MiB after the first interval, ${out.rssMiB.beforeLast} MiB before the last`,
+    `  the bench's own agents put each burst on the wire in ${out.senderSpreadMs.median} ms (median; max ${out.senderSpreadMs.max} ms), from the first send to the last`,
+  );
+  console.log(
+    `  controller RSS ${out.rssMiB.afterFirstInterval} MiB after the first interval, ${out.rssMiB.beforeLast} MiB before the last (at each interval: ${rssEach.join(' ')})`,
   );
   console.log(
     `  the result at the end: ${out.resultCpuMs} ms of CPU (${(out.coreShareWithResult * 100).toFixed(1)}% of a core over the whole run)`,

@@ -287,6 +287,6 @@ export class Controller {
       ...{ id: link.id, name: link.name, host: link.host },
       ...{ lost, finished, ready },
     }));
-    onEvent(liveInterval(interval, merged, { ...this.totals }, members, this.aggregate.liveAgents()));
+    onEvent(liveInterval(interval, merged, { ...this.totals }, members, () => this.aggregate.liveAgents()));
   }
 }

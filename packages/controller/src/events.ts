@@ -26,8 +26,11 @@ export type ControllerEvent =
        * the event, not after (the merger's histograms are released when the event returns).
        */
       readonly detail: IntervalDetail;
-      /** Each agent of the run, its figures so far and its latest health report. */
-      health: LiveAgent[];
+      /**
+       * Each agent of the run, its figures so far and its latest health report. Built on first read, as `detail`
+       * is: with 2,000 agents it is 2,000 percentile walks, and the progress line must not wait on them.
+       */
+      readonly health: LiveAgent[];
     };
 
 /** An agent as a live view shows it. */
@@ -60,31 +63,21 @@ interface MemberView {
 const stateOf = (m: MemberView): AgentState =>
   m.lost ? 'lost' : m.finished ? 'finished' : m.ready ? 'ready' : 'joined';
 
-/** The event for one merged interval; its detail is copied out of `merged` when first read. */
+/**
+ * The event for one merged interval; its detail is copied out of `merged`, and the agents' figures asked of
+ * `figures`, when first read (during the event: the members are taken as they are now).
+ */
 export function liveInterval(
   interval: IntervalSummary,
   merged: MergedInterval,
   total: { requests: number; errors: number; elapsedMs: number },
   members: readonly MemberView[],
-  figures: ReadonlyMap<string, LiveAgentFigures>,
+  figures: () => ReadonlyMap<string, LiveAgentFigures>,
 ): ControllerEvent {
   let agents = 0;
-  const health: LiveAgent[] = [];
-  for (const m of members) {
-    if (!m.lost) agents++;
-    const f = figures.get(m.id);
-    health.push({
-      name: m.name,
-      host: m.host,
-      state: stateOf(m),
-      lost: m.lost,
-      requests: f?.requests ?? 0,
-      errors: f?.errors ?? 0,
-      p99Ms: f?.p99Ms ?? 0,
-      health: f?.health,
-    });
-  }
+  for (const m of members) if (!m.lost) agents++;
   let detail: IntervalDetail | undefined;
+  let health: LiveAgent[] | undefined;
   return {
     type: 'interval',
     interval,
@@ -94,6 +87,25 @@ export function liveInterval(
       detail ??= intervalDetail(merged);
       return detail;
     },
-    health,
+    get health(): LiveAgent[] {
+      health ??= liveAgents(members, figures());
+      return health;
+    },
   };
+}
+
+function liveAgents(members: readonly MemberView[], figures: ReadonlyMap<string, LiveAgentFigures>): LiveAgent[] {
+  return members.map((m) => {
+    const f = figures.get(m.id);
+    return {
+      name: m.name,
+      host: m.host,
+      state: stateOf(m),
+      lost: m.lost,
+      requests: f?.requests ?? 0,
+      errors: f?.errors ?? 0,
+      p99Ms: f?.p99Ms ?? 0,
+      health: f?.health,
+    };
+  });
 }

@@ -2,10 +2,10 @@
 import { inflateSync } from 'node:zlib';
 import { decodeHistogram, type Histogram, type Internals, SIGNIFICANT_DIGITS } from './histogram.js';
 
+import { V2_HEADER_BYTES } from './v2-encoding.js';
+
 const V2_COMPRESSED_COOKIE_BASE = 0x1c849304;
 const V2_COOKIE_BASE = 0x1c849303;
-/** Cookie, payload length, normalizing offset, digits (4 bytes each), lowest, highest, ratio (8 bytes each). */
-const V2_HEADER_BYTES = 40;
 
 /** A histogram read off the wire, ready to be added into others (see `readEncodedHistogram`). */
 export interface EncodedHistogram {
@@ -16,16 +16,17 @@ export interface EncodedHistogram {
 }
 
 /**
- * Reads the wire form of one histogram (HdrHistogram's compressed V2 encoding) without building a histogram for
+ * Reads the wire form of one histogram (HdrHistogram's V2 encoding, plain or compressed) without building one for
  * it: the run-length encoded counts are walked once, and `addTo` records each non-empty bucket into the targets.
  * The same as `decodeHistogram` and `target.add` for each target at a fraction of the cost: a controller does
- * this for every agent every second. The bytes come from the wire, so nothing is trusted: inflating stops at
- * MAX_INFLATED_HISTOGRAM_BYTES, and the layout, every bucket index and every count are checked. Throws on bytes
+ * this for every agent every second. The bytes come from the wire, so nothing is trusted: either form is at most
+ * MAX_INFLATED_HISTOGRAM_BYTES once plain (inflating stops there), a plain one is exactly its header and payload,
+ * and the layout, every bucket index and every count are checked. Throws on bytes
  * that are not such a histogram, before any target is touched. With an `arena`, the buckets stay in it rather
  * than in arrays of their own: the result is good until the arena is reset (no allocation per read).
  */
 export function readEncodedHistogram(bytes: Uint8Array, arena?: BucketArena): EncodedHistogram {
-  const raw = inflateEncoded(bytes);
+  const raw = plainEncoded(bytes);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   if ((view.getInt32(0) & ~0xf0) !== V2_COOKIE_BASE) throw new Error('not a V2 HdrHistogram');
   const digits = view.getInt32(12);
@@ -81,18 +82,14 @@ export function readEncodedHistogram(bytes: Uint8Array, arena?: BucketArena): En
         t.recordValueWithCount(top, counts[n - 1] as number);
         const rest = total - (counts[n - 1] as number);
         const array = x._counts;
-        // No bucket can pass a safe integer if the whole count cannot: then the buckets are added straight into
-        // the library's typed array, as addToCountAtIndex would without its check on each (the controller's
-        // hottest loop). Otherwise, bucket by bucket through the checked method.
-        if (array instanceof Float64Array || array instanceof Int32Array) {
-          if (t.totalCount + rest <= Number.MAX_SAFE_INTEGER) {
-            for (let k = 0; k < n - 1; k++) {
-              const i = indexes[k] as number;
-              array[i] = (array[i] as number) + (counts[k] as number);
-            }
-          } else {
-            for (let k = 0; k < n - 1; k++) x.addToCountAtIndex(indexes[k] as number, counts[k] as number);
-          }
+        // No bucket can pass what its array holds if the whole count cannot: then the buckets are added straight
+        // into the library's typed array (a Uint32Array for interval histograms, a Float64Array for totals), as
+        // addToCountAtIndex would without its call and check on each (the controller's hottest loop), one loop
+        // per array type so each sees one kind. Otherwise, bucket by bucket through the library's method.
+        const after = t.totalCount + rest;
+        if (array instanceof Uint32Array && after <= 0xffff_ffff) addInto32(array, indexes, counts, n - 1);
+        else if (array instanceof Float64Array && after <= Number.MAX_SAFE_INTEGER) {
+          addInto64(array, indexes, counts, n - 1);
         } else {
           for (let k = 0; k < n - 1; k++) x.addToCountAtIndex(indexes[k] as number, counts[k] as number);
         }
@@ -101,6 +98,20 @@ export function readEncodedHistogram(bytes: Uint8Array, arena?: BucketArena): En
       }
     },
   };
+}
+
+function addInto32(array: Uint32Array, indexes: Int32Array, counts: Float64Array, n: number): void {
+  for (let k = 0; k < n; k++) {
+    const i = indexes[k] as number;
+    array[i] = (array[i] as number) + (counts[k] as number);
+  }
+}
+
+function addInto64(array: Float64Array, indexes: Int32Array, counts: Float64Array, n: number): void {
+  for (let k = 0; k < n; k++) {
+    const i = indexes[k] as number;
+    array[i] = (array[i] as number) + (counts[k] as number);
+  }
 }
 
 /**
@@ -235,10 +246,24 @@ const MAX_BUCKET_COUNT = 0xffff_ffff;
  */
 export const MAX_INFLATED_HISTOGRAM_BYTES = V2_HEADER_BYTES + 9 * bucketsOfLayout(SIGNIFICANT_DIGITS, 1);
 
-function inflateEncoded(bytes: Uint8Array): Uint8Array {
+/** The plain V2 bytes of either form: as they are (the wire's, from protocol version 6 on), or inflated. */
+function plainEncoded(bytes: Uint8Array): Uint8Array {
   if (bytes.byteLength < 8) throw new Error('not an HdrHistogram: too short');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if ((view.getInt32(0) & ~0xf0) !== V2_COMPRESSED_COOKIE_BASE) throw new Error('not a compressed V2 HdrHistogram');
+  const cookie = view.getInt32(0) & ~0xf0;
+  if (cookie === V2_COOKIE_BASE) {
+    if (bytes.byteLength > MAX_INFLATED_HISTOGRAM_BYTES) {
+      throw new Error(`histogram of ${bytes.byteLength} bytes exceeds ${MAX_INFLATED_HISTOGRAM_BYTES}`);
+    }
+    if (bytes.byteLength < V2_HEADER_BYTES) throw new Error('not an HdrHistogram: header is truncated');
+    // Exactly a header and its payload: nothing trails it unread.
+    const payload = view.getInt32(4);
+    if (payload !== bytes.byteLength - V2_HEADER_BYTES) {
+      throw new Error(`histogram payload of ${payload} bytes in ${bytes.byteLength - V2_HEADER_BYTES}`);
+    }
+    return bytes;
+  }
+  if (cookie !== V2_COMPRESSED_COOKIE_BASE) throw new Error('not a V2 HdrHistogram');
   const length = view.getInt32(4);
   if (length < 0 || 8 + length > bytes.byteLength) throw new Error('compressed histogram is truncated');
   let raw: Uint8Array;

@@ -1,4 +1,6 @@
+import { deflateSync } from 'node:zlib';
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
+import { encodeV2, V2_COOKIE } from './v2-encoding.js';
 
 export type { Histogram };
 
@@ -23,21 +25,30 @@ export function encodeHistogramBase64(h: Histogram): string {
   return encodeIntoCompressedBase64(h);
 }
 
-/** HdrHistogram's compressed encoding, as bytes (the form on the wire). */
+/**
+ * HdrHistogram's V2 encoding, not deflated, as bytes: the form on the wire (protocol version 6 on), which a
+ * controller reads without inflating. Result files keep the compressed base64 form (`encodeHistogramBase64`).
+ */
 export function encodeHistogram(h: Histogram): Uint8Array {
-  return Buffer.from(encodeIntoCompressedBase64(h), 'base64');
+  return encodeV2(h);
 }
 
 /**
- * Decodes the wire form (one interval of one agent); throws on bytes that are not a compressed HdrHistogram.
- * 32-bit counts, as recorded: decoding into 64-bit buckets costs 2.5 times as much, and a controller decodes one
- * of these per agent per second. Add it into a total histogram (64-bit) to keep sums.
+ * Decodes the wire form (one interval of one agent), V2 or compressed V2; throws on bytes that are neither.
+ * 32-bit counts, as recorded: decoding into 64-bit buckets costs 2.5 times as much. Add it into a total
+ * histogram (64-bit) to keep sums. The fast path is `readEncodedHistogram`; this is the library's own decoder
+ * (V2 is handed to it deflated, the one form it takes), for other layouts and for tests.
  */
 export function decodeHistogram(bytes: Uint8Array): Histogram {
-  return decodeFromCompressedBase64(
-    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
-    32,
-  );
+  let compressed = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.byteLength >= 4 && compressed.readInt32BE(0) === V2_COOKIE) {
+    const deflated = deflateSync(compressed);
+    const head = Buffer.alloc(8);
+    head.writeInt32BE(V2_COOKIE + 1, 0);
+    head.writeInt32BE(deflated.byteLength, 4);
+    compressed = Buffer.concat([head, deflated]);
+  }
+  return decodeFromCompressedBase64(compressed.toString('base64'), 32);
 }
 
 /** Decodes the base64 form found in result files. */
@@ -55,7 +66,7 @@ export interface Internals {
   readonly lowestDiscernibleValue: number;
   readonly subBucketHalfCount: number;
   readonly unitMagnitude: number;
-  /** The bucket counts (TypedArrayHistogram: an Int32Array for interval histograms, a Float64Array for totals). */
+  /** The bucket counts (TypedArrayHistogram: a Uint32Array for interval histograms, a Float64Array for totals). */
   readonly _counts: unknown;
   getCountAtIndex(index: number): number;
   valueFromIndex(index: number): number;

@@ -6,7 +6,7 @@ export interface IntervalData {
   seq: number;
   startMs: number;
   endMs: number;
-  /** HdrHistogram compressed encoding of response latencies, in microseconds. */
+  /** HdrHistogram V2 encoding (plain: encodeHistogram) of response latencies, in microseconds. */
   histogram: Uint8Array;
   /** Responses by HTTP status code. */
   byStatus: Record<string, number>;

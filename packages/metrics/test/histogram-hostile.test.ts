@@ -4,18 +4,24 @@ import { deflateSync } from 'node:zlib';
 import {
   createIntervalHistogram,
   createTotalHistogram,
+  decodeHistogram,
   encodeHistogram,
+  encodeHistogramBase64,
   MAX_INFLATED_HISTOGRAM_BYTES,
   readEncodedHistogram,
   SIGNIFICANT_DIGITS,
 } from '../src/index.js';
 
-// Histogram bytes as a hostile agent would craft them: the V2 encoding written by hand, then compressed.
+// Histogram bytes as a hostile agent would craft them: the V2 encoding written by hand, then compressed (or not:
+// the plain form is the wire's from protocol version 6 on).
 const V2_COOKIE = 0x1c849313;
 const V2_COMPRESSED_COOKIE = 0x1c849314;
 
-/** A V2 header (40 bytes) followed by `payload`, compressed as the wire carries it. */
-function crafted(payload: Uint8Array, layout: { digits?: number; lowest?: number; padTo?: number } = {}): Uint8Array {
+/** A V2 header (40 bytes) followed by `payload`, compressed unless `plain`. */
+function crafted(
+  payload: Uint8Array,
+  layout: { digits?: number; lowest?: number; padTo?: number; plain?: boolean } = {},
+): Uint8Array {
   const raw = Buffer.alloc(Math.max(40 + payload.byteLength, layout.padTo ?? 0));
   raw.writeInt32BE(V2_COOKIE, 0);
   raw.writeInt32BE(raw.byteLength - 40, 4);
@@ -25,6 +31,7 @@ function crafted(payload: Uint8Array, layout: { digits?: number; lowest?: number
   raw.writeBigInt64BE(2n ** 40n, 24);
   raw.writeDoubleBE(1, 32);
   raw.set(payload, 40);
+  if (layout.plain) return raw;
   const deflated = deflateSync(raw);
   const out = Buffer.alloc(8 + deflated.byteLength);
   out.writeInt32BE(V2_COMPRESSED_COOKIE, 0);
@@ -70,7 +77,7 @@ describe('readEncodedHistogram, given bytes from a hostile agent', () => {
   });
 
   it('refuses a compressed length beyond the bytes it came in', () => {
-    const good = Buffer.from(encodeHistogram(createIntervalHistogram()));
+    const good = Buffer.from(encodeHistogramBase64(createIntervalHistogram()), 'base64');
     good.writeInt32BE(good.byteLength, 4);
     assert.throws(() => readEncodedHistogram(good), /truncated/);
   });
@@ -84,5 +91,61 @@ describe('readEncodedHistogram, given bytes from a hostile agent', () => {
     assert.equal(read.count, 5);
     assert.equal(target.totalCount, 5);
     assert.equal(target.maxValue, h.maxValue);
+  });
+});
+
+describe('readEncodedHistogram, given plain V2 bytes from a hostile agent', () => {
+  const plain = (payload: number[], layout: { digits?: number; lowest?: number; padTo?: number } = {}) =>
+    crafted(Uint8Array.from(payload), { ...layout, plain: true });
+
+  it('refuses more bytes than the bound before reading any', () => {
+    const big = plain([], { padTo: MAX_INFLATED_HISTOGRAM_BYTES + 1 });
+    assert.throws(() => readEncodedHistogram(big), /exceeds/);
+  });
+
+  it('refuses a bucket index outside the layout (2^50), before touching a target', () => {
+    const target = createTotalHistogram();
+    assert.throws(() => readEncodedHistogram(plain([...word(-(2 ** 50)), ...word(1)])).addTo([target]), /outside/);
+    assert.equal(target.totalCount, 0);
+  });
+
+  it('refuses a layout finer than the one recorded, and counts beyond 32 bits', () => {
+    assert.throws(() => readEncodedHistogram(plain(word(1), { digits: 5 })), /significant digits/);
+    assert.throws(() => readEncodedHistogram(plain(word(1), { lowest: 0 })), /not a layout/);
+    assert.throws(() => readEncodedHistogram(plain(word(2 ** 33))), /exceeds 32 bits/);
+  });
+
+  it('refuses a payload length other than the bytes that follow the header, either way', () => {
+    for (const delta of [-1, 1, 1000]) {
+      const bytes = Buffer.from(plain([...word(3), ...word(-5), ...word(2)]));
+      bytes.writeInt32BE(bytes.byteLength - 40 + delta, 4);
+      assert.throws(() => readEncodedHistogram(bytes), /payload of/, `payload length off by ${delta}`);
+    }
+    assert.throws(() => readEncodedHistogram(plain([]).subarray(0, 39)), /truncated/);
+  });
+
+  it('refuses a word cut off by the end of the payload, and a cookie of neither form', () => {
+    assert.throws(() => readEncodedHistogram(plain([...word(1), 0x80 | 5])), /truncated/);
+    const other = Buffer.from(plain(word(1)));
+    other.writeInt32BE(0x1c849301, 0);
+    assert.throws(() => readEncodedHistogram(other), /not a V2/);
+  });
+
+  it('reads what the library reads: same total, same buckets, up to 2^53', () => {
+    const h = createIntervalHistogram();
+    for (const v of [1, 1000, 3_600_000_000, 2 ** 52, Number.MAX_SAFE_INTEGER]) h.recordValue(v);
+    for (let i = 0; i < 5000; i++) h.recordValue(200 + ((i * 7919) % 50_000));
+    const bytes = encodeHistogram(h);
+    const target = createTotalHistogram();
+    const read = readEncodedHistogram(bytes);
+    read.addTo([target]);
+    const library = decodeHistogram(bytes);
+    assert.equal(read.count, library.totalCount);
+    assert.equal(target.totalCount, library.totalCount);
+    for (const p of [0, 1, 50, 90, 99, 99.99, 100]) {
+      assert.equal(target.getValueAtPercentile(p), library.getValueAtPercentile(p), `p${p}`);
+    }
+    assert.equal(target.minNonZeroValue, library.minNonZeroValue);
+    assert.equal(target.maxValue, library.maxValue);
   });
 });

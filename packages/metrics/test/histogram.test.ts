@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { inflateSync } from 'node:zlib';
 import { build } from 'hdr-histogram-js';
 import {
   BucketArena,
@@ -7,6 +8,7 @@ import {
   createTotalHistogram,
   decodeHistogram,
   encodeHistogram,
+  encodeHistogramBase64,
   type Histogram,
   meanAndStdDeviation,
   readEncodedHistogram,
@@ -144,6 +146,21 @@ describe('readEncodedHistogram', () => {
     assert.equal(a.maxValue, 5_000_000); // its own larger value stays its maximum
   });
 
+  it('adds into a 32-bit target bucket by bucket through the library once its total nears 2^32, as it adds', () => {
+    const near = (): Histogram => {
+      const h = createIntervalHistogram();
+      h.recordValueWithCount(1000, 2 ** 32 - 2);
+      return h;
+    };
+    const bytes = encodeHistogram(histogramOf([5, 1000, 2000]));
+    const slow = near();
+    slow.add(decodeHistogram(bytes));
+    const fast = near();
+    readEncodedHistogram(bytes).addTo([fast]);
+    assert.deepEqual(figures(fast), figures(slow));
+    assert.equal(fast.totalCount, 2 ** 32 + 1);
+  });
+
   it('maps buckets through the library when the layouts differ', () => {
     const coarse = build({ numberOfSignificantValueDigits: 2, autoResize: true });
     for (const v of shapes[0]?.[1](5) ?? []) coarse.recordValue(v);
@@ -162,6 +179,42 @@ describe('readEncodedHistogram', () => {
     for (const bytes of [new Uint8Array(0), notOne, truncated]) {
       assert.throws(() => readEncodedHistogram(bytes));
     }
+  });
+});
+
+describe('encodeHistogram (the wire form: plain V2)', () => {
+  /** The library's own V2 encoding: what its compressed form inflates to. */
+  const libraryV2 = (h: Histogram): Buffer => {
+    const compressed = Buffer.from(encodeHistogramBase64(h), 'base64');
+    return inflateSync(compressed.subarray(8, 8 + compressed.readInt32BE(4)));
+  };
+
+  it('writes byte for byte what the library compresses, for every shape, 32- and 64-bit', () => {
+    for (const [name, values] of shapes) {
+      for (const make of [createIntervalHistogram, createTotalHistogram]) {
+        const h = make();
+        for (const v of values(3)) h.recordValue(v);
+        assert.deepEqual(Buffer.from(encodeHistogram(h)), libraryV2(h), name);
+      }
+    }
+  });
+
+  it('writes counts past 32 bits and runs of empty buckets past 2^28 as the library does', () => {
+    const h = createTotalHistogram();
+    h.recordValueWithCount(1, 2 ** 40 + 3);
+    h.recordValueWithCount(2 ** 52, 5);
+    h.recordValueWithCount(3_000_000, 2 ** 33);
+    assert.deepEqual(Buffer.from(encodeHistogram(h)), libraryV2(h));
+  });
+
+  it('is read the same as the compressed form it replaces on the wire', () => {
+    const h = histogramOf(shapes[0]?.[1](9) ?? []);
+    const plain = createTotalHistogram();
+    const compressed = createTotalHistogram();
+    readEncodedHistogram(encodeHistogram(h)).addTo([plain]);
+    readEncodedHistogram(Buffer.from(encodeHistogramBase64(h), 'base64')).addTo([compressed]);
+    assert.deepEqual(figures(plain), figures(compressed));
+    assert.equal(plain.totalCount, h.totalCount);
   });
 });
 

@@ -1,0 +1,89 @@
+import { BucketArena, readEncodedHistogram } from './encoded-histogram.js';
+import type { Histogram } from './histogram.js';
+
+/**
+ * Checked reports waiting to be added into their agent's total: about one interval of 4,000 agents. Past this
+ * they are added at once, so a slow agent holding intervals open keeps at most this many frames' bytes alive.
+ */
+export const MAX_DEFERRED_ADDS = 4096;
+/** Adds made per turn of the event loop, so frames that arrive meanwhile wait for a slice, not for all of them. */
+const SLICE = 256;
+
+/**
+ * Histogram adds that can wait: encoded histograms already read and checked once (the merger refused any that
+ * did not decode), to be added into a target later, off the path that a merged interval waits on. Whoever reads a
+ * target calls `settle()` first, so nothing reads a total short of a report it accepted. The bytes are copied
+ * (the caller may reuse its buffer) into one store, reused: one interval of 2,000 agents is about 9 MiB.
+ */
+export class DeferredAdds {
+  private readonly into: Histogram[] = [];
+  /** Entry k's bytes are store[ends[k - 1], ends[k]) (from 0 for the first). */
+  private readonly ends: number[] = [];
+  /** Every waiting entry's bytes, one after another: one buffer reused, no allocation per report. */
+  private store = new Uint8Array(1024 * 1024);
+  /** Entries before this one were added already. */
+  private done = 0;
+  private scheduled = false;
+  private readonly arena = new BucketArena();
+
+  /** Adds deferred and not made yet. */
+  get pending(): number {
+    return this.into.length - this.done;
+  }
+
+  /** `bytes` go into `into` later: checked by then (or withdrawn), as settling reads them again. */
+  defer(into: Histogram, bytes: Uint8Array): void {
+    // Copied: bytes off the wire are a view of a socket's read buffer (64 KiB, one per connection), which a kept
+    // view would keep alive: 2,000 of them were 130 MiB.
+    const start = this.ends.length > 0 ? (this.ends[this.ends.length - 1] as number) : 0;
+    const end = start + bytes.byteLength;
+    if (end > this.store.byteLength) {
+      const grown = new Uint8Array(Math.max(end, 2 * this.store.byteLength));
+      grown.set(this.store.subarray(0, start));
+      this.store = grown;
+    }
+    this.store.set(bytes, start);
+    this.into.push(into);
+    this.ends.push(end);
+  }
+
+  /** Takes back the last `defer`, unless it was added already (a report refused after all). */
+  withdraw(): void {
+    if (this.pending === 0) return;
+    this.into.pop();
+    this.ends.pop();
+  }
+
+  /** Adds at once what waits, if too much does: call it once the last `defer` stands. */
+  bound(): void {
+    if (this.pending > MAX_DEFERRED_ADDS) this.settle();
+  }
+
+  /** Makes the first `limit` waiting adds (all by default), oldest first. */
+  settle(limit = Number.POSITIVE_INFINITY): void {
+    const last = Math.min(this.into.length, this.done + limit);
+    for (; this.done < last; this.done++) {
+      const start = this.done > 0 ? (this.ends[this.done - 1] as number) : 0;
+      this.arena.reset();
+      const read = readEncodedHistogram(this.store.subarray(start, this.ends[this.done]), this.arena);
+      read.addTo([this.into[this.done] as Histogram]);
+    }
+    if (this.done === this.into.length) {
+      this.into.length = 0;
+      this.ends.length = 0;
+      this.done = 0;
+    }
+  }
+
+  /** Settles a slice per turn of the event loop until none waits (one such chain at a time). */
+  settleSoon(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const step = (): void => {
+      this.settle(SLICE);
+      if (this.pending > 0) setImmediate(step);
+      else this.scheduled = false;
+    };
+    setImmediate(step);
+  }
+}

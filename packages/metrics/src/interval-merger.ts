@@ -4,6 +4,7 @@ import {
   addToSlot,
   type MergedInterval,
   openSlot,
+  overflowOf,
   type ParsedHistograms,
   parseHistograms,
   releaseSlot,
@@ -146,6 +147,8 @@ export class IntervalMerger<Id extends MemberId = string> {
     }
     const mismatch = countMismatch(interval, parsed);
     if (mismatch) throw new IntervalRejectedError('bad-histogram', id, seq, mismatch);
+    const overflow = overflowOf(seq < this.nextSeq ? this.open[0] : this.open.find((s) => s.seq === seq), parsed);
+    if (overflow) throw new IntervalRejectedError('bad-histogram', id, seq, overflow);
     if (seq < this.nextSeq) {
       // Its interval went out (forced) without it: carry it into the next one to go out, so that it counts.
       const head = this.open[0] as Slot;

@@ -98,6 +98,27 @@ export function parseHistograms(interval: IntervalData): ParsedHistograms {
   };
 }
 
+/** An interval's histograms have 32-bit buckets: none of them may hold more values than this. */
+const MAX_INTERVAL_VALUES = 2 ** 32 - 1;
+
+/**
+ * Why adding `parsed` into `slot` (undefined: into a new one) would take a histogram past what its 32-bit buckets
+ * hold, or undefined. No bucket holds more than its histogram's total, so the totals are checked, and a report
+ * with counts no engine could send is refused before any bucket wraps. Class histograms are parts of the latency
+ * histogram (their counts are checked against its statuses), so they are within it.
+ */
+export function overflowOf(slot: Slot | undefined, parsed: ParsedHistograms): string | undefined {
+  const over = (h: Histogram | undefined, n: number): boolean => (h?.totalCount ?? 0) + n > MAX_INTERVAL_VALUES;
+  const tooMany = (what: string) => `${what}: the interval would hold more than ${MAX_INTERVAL_VALUES} values`;
+  if (over(slot?.histogram, parsed.latency.count)) return tooMany('latency histogram');
+  if (parsed.service && over(slot?.service, parsed.service.count)) return tooMany('service-time histogram');
+  if (parsed.iterations && over(slot?.flow?.histogram, parsed.iterations.count)) return tooMany('iteration histogram');
+  for (const { endpoint, histogram } of parsed.endpoints) {
+    if (over(slot?.endpoints.get(endpoint.name)?.histogram, histogram.count)) return tooMany(endpoint.name);
+  }
+  return undefined;
+}
+
 /** The mutable accumulator behind a MergedInterval; only the merger writes to it. */
 export interface Slot {
   seq: number;

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   createTotalHistogram,
+  encodeHistogram,
   type IntervalData,
+  IntervalMerger,
   IntervalRejectedError,
   Recorder,
   type RejectionCode,
@@ -159,4 +161,33 @@ describe('IntervalMerger refuses, changing nothing,', () => {
       assert.deepEqual(played.notices, control.notices);
     });
   }
+});
+
+describe('IntervalMerger and counts no 32-bit bucket holds', () => {
+  /** A report of `n` responses, all in one bucket: counts only a hostile agent sends. */
+  function huge(seq: number, ...buckets: number[]): IntervalData {
+    const h = createTotalHistogram();
+    for (const [i, n] of buckets.entries()) h.recordValueWithCount(1000 * (i + 1), n);
+    const n = buckets.reduce((a, b) => a + b, 0);
+    return { ...report(seq, 0), histogram: encodeHistogram(h), byStatus: { '200': n } };
+  }
+
+  it('refuses the report that would wrap a bucket of the interval, and keeps the count it had', () => {
+    const out: number[] = [];
+    const merger = new IntervalMerger<string>((m) => out.push(m.histogram.totalCount));
+    for (const id of ['a', 'b', 'c']) merger.join(id);
+    merger.add('a', huge(0, 3_000_000_000));
+    assert.throws(
+      () => merger.add('b', huge(0, 2_000_000_000)),
+      (err: Error) =>
+        err instanceof IntervalRejectedError &&
+        /latency histogram: the interval would hold more than/.test(err.message),
+    );
+    // Each bucket fits 32 bits, their sum does not: refused even into an interval of its own.
+    assert.throws(() => merger.add('c', huge(1, 2_500_000_000, 2_500_000_000)), /more than 4294967295 values/);
+    merger.add('b', report(0, 5));
+    merger.add('c', report(0, 2));
+    merger.flush();
+    assert.deepEqual(out, [3_000_000_007], 'no bucket wrapped: every accepted value is counted');
+  });
 });

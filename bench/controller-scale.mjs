@@ -52,11 +52,25 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICK;
 }
 
-/** A few realistic interval histograms (thousands of values, a long tail), encoded once and reused. */
+/**
+ * A few realistic interval histograms (thousands of values, a long tail), encoded once and reused: 4,990 responses
+ * of 200 and 10 of 503, so each interval also carries its latencies by status class (protocol 6), as an agent's
+ * interval with a few errors does.
+ */
 const histograms = Array.from({ length: 8 }, () => {
-  const h = createIntervalHistogram();
-  for (let i = 0; i < 5000; i++) h.recordValue(Math.round(200 + Math.random() ** 4 * 50_000));
-  return encodeHistogram(h);
+  const all = createIntervalHistogram();
+  const ok = createIntervalHistogram();
+  const failed = createIntervalHistogram();
+  for (let i = 0; i < 5000; i++) {
+    const us = Math.round(200 + Math.random() ** 4 * 50_000);
+    all.recordValue(us);
+    (i % 500 === 0 ? failed : ok).recordValue(us);
+  }
+  const classHistograms = [
+    { statusClass: 2, histogram: encodeHistogram(ok) },
+    { statusClass: 5, histogram: encodeHistogram(failed) },
+  ];
+  return { histogram: encodeHistogram(all), classHistograms };
 });
 
 const port = await freePort();
@@ -162,7 +176,7 @@ function begin(agent, index) {
       seq,
       startMs: seq * 1000,
       endMs: (seq + 1) * 1000,
-      histogram: histograms[(index + seq) % histograms.length],
+      ...histograms[(index + seq) % histograms.length],
       statuses: [
         { status: 200, count: 4990 },
         { status: 503, count: 10 },

@@ -32,7 +32,7 @@ const from = (pkg) =>
   values.baseline
     ? import(pathToFileURL(join(values.baseline, 'packages', pkg, 'dist', 'index.js')).href)
     : import(`@volley/${pkg}`);
-const { createIntervalHistogram, encodeHistogram } = await from('metrics');
+const { createIntervalHistogram, encodeHistogram, bucketsOf } = await from('metrics');
 const { decode, encode, PROTOCOL_VERSION } = await from('protocol');
 const AGENTS = Number(values.agents);
 const SECONDS = Number(values.seconds);
@@ -54,8 +54,8 @@ function cpuSeconds(pid) {
 
 /**
  * A few realistic interval histograms (thousands of values, a long tail), encoded once and reused: 4,990 responses
- * of 200 and 10 of 503, so each interval also carries its latencies by status class (protocol 6), as an agent's
- * interval with a few errors does.
+ * of 200 and 10 of 503, with their latencies by status class in the Prometheus buckets (protocol 6 on; a baseline
+ * without them gets none), as an agent's interval with a few errors has them.
  */
 const histograms = Array.from({ length: 8 }, () => {
   const all = createIntervalHistogram();
@@ -66,11 +66,13 @@ const histograms = Array.from({ length: 8 }, () => {
     all.recordValue(us);
     (i % 500 === 0 ? failed : ok).recordValue(us);
   }
-  const classHistograms = [
-    { statusClass: 2, histogram: encodeHistogram(ok) },
-    { statusClass: 5, histogram: encodeHistogram(failed) },
-  ];
-  return { histogram: encodeHistogram(all), classHistograms };
+  const classBuckets = bucketsOf
+    ? [
+        { statusClass: 2, ...bucketsOf(ok) },
+        { statusClass: 5, ...bucketsOf(failed) },
+      ]
+    : [];
+  return { histogram: encodeHistogram(all), classBuckets };
 });
 
 const port = await freePort();

@@ -1,16 +1,7 @@
 import type { ControllerEvent } from '@volley/controller';
-import { classOfStatus, cumulativeCounts, decodeHistogramBase64 } from '@volley/metrics';
+import { type ClassDetail, classOfStatus, LATENCY_BUCKETS_S } from '@volley/metrics';
 import { askedRate, type Plan } from '@volley/plan';
 import type { Counter, Gauge, Registry } from 'prom-client';
-
-/**
- * Latency buckets in seconds, for load tests: 1-2.5-5 steps from 100 µs (a loopback hit) to a minute (a timeout).
- * The histogram is exact at these bounds (counted from the merged HdrHistogram, not sampled).
- */
-export const LATENCY_BUCKETS_S = [
-  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
-];
-const BOUNDS_US = LATENCY_BUCKETS_S.map((s) => Math.round(s * 1e6));
 
 /** The `request` label of a run of one request (a scenario's requests and a flow's steps carry their names). */
 export const DEFAULT_REQUEST = 'default';
@@ -26,7 +17,7 @@ interface Series {
 }
 
 /**
- * A Prometheus histogram filled from HdrHistograms, a whole interval at a time: prom-client's own Histogram
+ * A Prometheus histogram filled from the engines' bucket counts, a whole interval at a time: prom-client's own Histogram
  * takes one observation per call, which would mean one call per request. Registered as a metric of the registry
  * (name, help, type and get() are all a registry reads), so the page stays one prom-client exposition.
  */
@@ -38,25 +29,25 @@ class LatencyHistogram {
   readonly aggregator = 'sum';
   private readonly series = new Map<string, Series>();
 
-  /** Adds an interval's latencies of one request and status class (`2xx`). */
-  add(request: string, statusClass: string, histogramBase64: string): void {
-    const h = decodeHistogramBase64(histogramBase64);
-    try {
-      if (h.totalCount === 0) return;
-      const key = `${statusClass} ${request}`;
-      let s = this.series.get(key);
-      if (!s) {
-        const labels = { request, status_class: statusClass };
-        s = { labels, buckets: BOUNDS_US.map(() => 0), count: 0, sumSeconds: 0 };
-        this.series.set(key, s);
-      }
-      const counts = cumulativeCounts(h, BOUNDS_US);
-      for (let i = 0; i < counts.length; i++) s.buckets[i] = (s.buckets[i] as number) + (counts[i] as number);
-      s.count += h.totalCount;
-      s.sumSeconds += (h.mean * h.totalCount) / 1e6;
-    } finally {
-      h.destroy();
+  /**
+   * Adds an interval's latencies of one request and status class: its counts per bucket (the engines counted them
+   * from their HdrHistograms, so they are exact at these bounds) and their sum.
+   */
+  add(request: string, c: ClassDetail): void {
+    const key = `${c.statusClass} ${request}`;
+    let s = this.series.get(key);
+    if (!s) {
+      const labels = { request, status_class: c.statusClass };
+      s = { labels, buckets: LATENCY_BUCKETS_S.map(() => 0), count: 0, sumSeconds: 0 };
+      this.series.set(key, s);
     }
+    let below = 0;
+    for (let i = 0; i < s.buckets.length; i++) {
+      below += c.counts[i] ?? 0;
+      s.buckets[i] = (s.buckets[i] as number) + below;
+    }
+    s.count += below + (c.counts[s.buckets.length] ?? 0);
+    s.sumSeconds += c.sumSeconds;
   }
 
   get() {
@@ -164,11 +155,11 @@ export class RunMetrics {
     const { detail, interval } = event;
     if (detail.endpoints.length === 0) {
       this.count(DEFAULT_REQUEST, detail.byStatus, detail.byError);
-      for (const c of detail.classes) this.latency.add(DEFAULT_REQUEST, c.statusClass, c.histogram);
+      for (const c of detail.classes) this.latency.add(DEFAULT_REQUEST, c);
     } else {
       for (const e of detail.endpoints) {
         this.count(e.name, e.byStatus, e.byError);
-        for (const c of e.classes) this.latency.add(e.name, c.statusClass, c.histogram);
+        for (const c of e.classes) this.latency.add(e.name, c);
       }
     }
     this.achieved.set(interval.rps);

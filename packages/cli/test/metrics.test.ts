@@ -4,7 +4,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { ControllerEvent } from '@volley/controller';
-import { createIntervalHistogram, encodeHistogramBase64 } from '@volley/metrics';
+import { bucketsOf, createIntervalHistogram, encodeHistogramBase64 } from '@volley/metrics';
 import { resolvePlan } from '@volley/plan';
 import { startTarget, type Target } from '@volley/target';
 import { RunMetrics } from '../src/run-metrics.js';
@@ -27,6 +27,13 @@ function scenarioEvent(): ControllerEvent {
     for (const v of values) h.recordValue(v);
     return encodeHistogramBase64(h);
   };
+  /** A class's latencies as the merged interval's detail has them: counts per bucket, their sum in seconds. */
+  const latencies = (statusClass: string, values: number[]) => {
+    const h = createIntervalHistogram();
+    for (const v of values) h.recordValue(v);
+    const { counts, sumUs } = bucketsOf(h);
+    return { statusClass, counts, sumSeconds: sumUs / 1e6 };
+  };
   const interval = { t: 0, durationMs: 1000, requests: 6, errors: 1, rps: 6, p50: 1, p90: 1, p99: 1, max: 1 };
   return {
     type: 'interval',
@@ -36,10 +43,7 @@ function scenarioEvent(): ControllerEvent {
     detail: {
       byStatus: { '200': 3, '503': 2 },
       byError: { ECONNRESET: 1 },
-      classes: [
-        { statusClass: '2xx', histogram: histogram([50, 300, 2000]) },
-        { statusClass: '5xx', histogram: histogram([70_000, 700]) },
-      ],
+      classes: [latencies('2xx', [50, 300, 2000]), latencies('5xx', [70_000, 700])],
       dropped: 0,
       endpoints: [
         {
@@ -47,7 +51,7 @@ function scenarioEvent(): ControllerEvent {
           histogram: histogram([50, 300, 2000]),
           byStatus: { '200': 3 },
           byError: {},
-          classes: [{ statusClass: '2xx', histogram: histogram([50, 300, 2000]) }],
+          classes: [latencies('2xx', [50, 300, 2000])],
           ...noChecks,
         },
         {
@@ -55,10 +59,7 @@ function scenarioEvent(): ControllerEvent {
           histogram: histogram([70_000, 700]),
           byStatus: { '200': 1, '503': 1 },
           byError: { ECONNRESET: 1 },
-          classes: [
-            { statusClass: '2xx', histogram: histogram([700]) },
-            { statusClass: '5xx', histogram: histogram([70_000]) },
-          ],
+          classes: [latencies('2xx', [700]), latencies('5xx', [70_000])],
           ...noChecks,
         },
       ],

@@ -44,7 +44,6 @@ export {
 } from './interval.js';
 export {
   type ClassDetail,
-  cumulativeCounts,
   type EndpointDetail,
   type IntervalDetail,
   intervalDetail,
@@ -74,9 +73,13 @@ export {
 } from './result.js';
 export { buildResult, type RunFacts } from './result-builder.js';
 export {
-  type ClassHistogram,
+  type ClassBuckets,
+  bucketsOf,
   ClassSplit,
   classOfStatus,
+  cumulativeCounts,
+  LATENCY_BOUNDS_US,
+  LATENCY_BUCKETS_S,
   STATUS_CLASSES,
 } from './status-classes.js';
 export { type LatencySummary, summarize } from './summary.js';

@@ -1,11 +1,15 @@
-import { encodeHistogramBase64, type Histogram } from './histogram.js';
+import { encodeHistogramBase64 } from './histogram.js';
 import type { MergedInterval } from './merged-interval.js';
-import type { ClassSplit } from './status-classes.js';
+import { type ClassTally, tallyBuckets } from './status-classes.js';
 
-/** The latencies of one status class in an interval: `2xx`, HdrHistogram compressed base64 (microseconds). */
+/**
+ * The latencies of one status class in an interval (`2xx`): responses in each bucket of LATENCY_BOUNDS_US (the
+ * last beyond it), and their sum in seconds.
+ */
 export interface ClassDetail {
   statusClass: string;
-  histogram: string;
+  counts: number[];
+  sumSeconds: number;
 }
 
 /** One named request's part of an IntervalDetail. */
@@ -15,7 +19,7 @@ export interface EndpointDetail {
   histogram: string;
   byStatus: Record<string, number>;
   byError: Record<string, number>;
-  /** Its latencies by status class, lowest first (one entry, `histogram` itself, when all are of one class). */
+  /** Its latencies by status class, lowest first. */
   classes: ClassDetail[];
   /** Flows: the step's checks passed and failed in this interval, summed over its checks. */
   checksPassed: number;
@@ -42,7 +46,7 @@ export function intervalDetail(m: MergedInterval): IntervalDetail {
   return {
     byStatus: { ...m.byStatus },
     byError: { ...m.byError },
-    classes: classDetails(m.classes, m.histogram),
+    classes: classDetails(m.classes),
     dropped: m.dropped,
     endpoints: [...m.endpoints].map(([name, e]) => {
       let checksPassed = 0;
@@ -52,7 +56,7 @@ export function intervalDetail(m: MergedInterval): IntervalDetail {
         checksFailed += c.failed;
       }
       const histogram = encodeHistogramBase64(e.histogram);
-      const classes = classDetails(e.classes, e.histogram, histogram);
+      const classes = classDetails(e.classes);
       return {
         name,
         histogram,
@@ -66,40 +70,11 @@ export function intervalDetail(m: MergedInterval): IntervalDetail {
   };
 }
 
-/** A split's classes, encoded; `allEncoded` is `all` encoded already, if it was (the one class's histogram). */
-function classDetails(split: ClassSplit, all: Histogram, allEncoded?: string): ClassDetail[] {
-  return split.entries(all).map(([c, h]) => ({
-    statusClass: `${c}xx`,
-    histogram: h === all && allEncoded !== undefined ? allEncoded : encodeHistogramBase64(h),
+/** A tally's classes as a live view reads them. */
+function classDetails(tally: ClassTally): ClassDetail[] {
+  return tallyBuckets(tally).map((c) => ({
+    statusClass: `${c.statusClass}xx`,
+    counts: c.counts,
+    sumSeconds: c.sumUs / 1e6,
   }));
-}
-
-/** The few JsHistogram internals a walk over the buckets needs; public in the JavaScript, not in the types. */
-interface Walkable {
-  readonly countsArrayLength: number;
-  getCountAtIndex(index: number): number;
-  valueFromIndex(index: number): number;
-  highestEquivalentValue(value: number): number;
-}
-
-/**
- * Cumulative counts of a histogram's values at or below each bound (same unit as the values, bounds ascending),
- * as a Prometheus histogram's `le` buckets hold them. A value counts as its bucket's highest equivalent value,
- * which is how HdrHistogram reports percentiles: so the bucket a percentile of the result falls in is the bucket
- * these counts put that percentile in. One pass over the buckets, whatever the number of values.
- */
-export function cumulativeCounts(h: Histogram, bounds: readonly number[]): number[] {
-  const w = h as unknown as Walkable;
-  const out = new Array<number>(bounds.length).fill(0);
-  let b = 0;
-  let below = 0;
-  for (let i = 0; i < w.countsArrayLength && b < bounds.length; i++) {
-    const n = w.getCountAtIndex(i);
-    if (n === 0) continue;
-    const value = w.highestEquivalentValue(w.valueFromIndex(i));
-    while (b < bounds.length && value > (bounds[b] as number)) out[b++] = below;
-    below += n;
-  }
-  while (b < bounds.length) out[b++] = below;
-  return out;
 }

@@ -275,15 +275,15 @@ function countMismatch(interval: IntervalData, parsed: ParsedHistograms): string
   if (parsed.latency.count !== responses) {
     return `latency histogram holds ${parsed.latency.count} values for ${responses} responses`;
   }
-  const classes = classMismatch('the interval', interval.byStatus, parsed.classes);
+  const classes = classMismatch('the interval', interval.byStatus, interval.classBuckets);
   if (classes) return classes;
   if (parsed.service && parsed.service.count !== responses) {
     return `service-time histogram holds ${parsed.service.count} values for ${responses} responses`;
   }
-  for (const { endpoint, histogram, classes } of parsed.endpoints) {
+  for (const { endpoint, histogram } of parsed.endpoints) {
     const own = sumCounts(endpoint.byStatus);
     if (histogram.count !== own) return `histogram of ${endpoint.name} holds ${histogram.count} values for ${own}`;
-    const mismatch = classMismatch(endpoint.name, endpoint.byStatus, classes);
+    const mismatch = classMismatch(endpoint.name, endpoint.byStatus, endpoint.classBuckets);
     if (mismatch) return mismatch;
   }
   if (parsed.iterations && parsed.iterations.count !== (interval.iterations ?? 0)) {

@@ -1,5 +1,5 @@
 import type { GeneratorHealth } from './health.js';
-import type { ClassHistogram } from './status-classes.js';
+import type { ClassBuckets } from './status-classes.js';
 
 /** Everything one recorder measured in [startMs, endMs) of the run's clock: the unit that crosses processes. */
 export interface IntervalData {
@@ -12,11 +12,8 @@ export interface IntervalData {
   byStatus: Record<string, number>;
   /** Requests that ended without a response, by error kind. */
   byError: Record<string, number>;
-  /**
-   * Only when the responses are of more than one status class: the latency histogram of each class with
-   * responses, lowest first. Absent, every response is of the one class its statuses name.
-   */
-  classHistograms?: ClassHistogram[] | undefined;
+  /** The responses' latencies by status class, in the Prometheus buckets: each class with responses, lowest first. */
+  classBuckets?: ClassBuckets[] | undefined;
   bytesSent: number;
   bytesReceived: number;
   /**
@@ -55,8 +52,8 @@ export interface EndpointInterval {
   histogram: Uint8Array;
   byStatus: Record<string, number>;
   byError: Record<string, number>;
-  /** As IntervalData's: this request's latencies by status class, only when it had several. */
-  classHistograms?: ClassHistogram[] | undefined;
+  /** As IntervalData's, for this request. */
+  classBuckets?: ClassBuckets[] | undefined;
   /** Flows only: the step's checks, in its order. */
   checks?: CheckCount[] | undefined;
   /** Flows only: this step's responses outside 2xx/3xx that its status check expected. */

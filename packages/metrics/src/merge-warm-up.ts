@@ -2,6 +2,7 @@ import { createIntervalHistogram, createTotalHistogram, encodeHistogram } from '
 import type { IntervalData } from './interval.js';
 import { IntervalMerger } from './interval-merger.js';
 import { summarizeMergedInterval } from './merged-forms.js';
+import { bucketsOf } from './status-classes.js';
 import { summarize } from './summary.js';
 
 /** Reports merged by the warm-up: enough for V8 to optimize the walk, the adds and the summaries. */
@@ -21,7 +22,7 @@ export function warmUpMerging(reports = WARM_UP_REPORTS): void {
     const h = createIntervalHistogram();
     // Deterministic spread: a body of values and a tail three decades long, different per member.
     for (let i = 1; i <= 2000; i++) h.recordValue(100 + ((i * 7919 * (m + 1)) % 5000) + (i % 97 === 0 ? i * 50 : 0));
-    return encodeHistogram(h);
+    return { histogram: encodeHistogram(h), classBuckets: [{ statusClass: 2, ...bucketsOf(h) }] };
   });
   const total = createTotalHistogram();
   const totals = histograms.map(() => createTotalHistogram());
@@ -36,7 +37,7 @@ export function warmUpMerging(reports = WARM_UP_REPORTS): void {
         seq,
         startMs: seq * 1000,
         endMs: (seq + 1) * 1000,
-        histogram: histograms[(m + seq) % members] as Uint8Array,
+        ...(histograms[(m + seq) % members] as (typeof histograms)[number]),
         byStatus: { 200: 2000 },
         byError: {},
         bytesSent: 0,

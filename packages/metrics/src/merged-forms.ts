@@ -2,6 +2,7 @@ import { encodeHistogram } from './histogram.js';
 import { type EndpointInterval, type IntervalData, sumCounts } from './interval.js';
 import type { MergedInterval } from './merged-interval.js';
 import type { IntervalSummary } from './result.js';
+import { tallyBuckets } from './status-classes.js';
 import { summarize } from './summary.js';
 
 /**
@@ -19,8 +20,7 @@ export function encodeMergedInterval(m: MergedInterval): IntervalData {
     bytesSent: m.bytesSent,
     bytesReceived: m.bytesReceived,
   };
-  const classes = m.classes.encoded(encodeHistogram);
-  if (classes) data.classHistograms = classes;
+  if (m.classes.size > 0) data.classBuckets = tallyBuckets(m.classes);
   if (m.service) {
     data.serviceHistogram = encodeHistogram(m.service);
     data.late = m.late;
@@ -34,7 +34,7 @@ export function encodeMergedInterval(m: MergedInterval): IntervalData {
         histogram: encodeHistogram(e.histogram),
         byStatus: { ...e.byStatus },
         byError: { ...e.byError },
-        ...classHistograms(e.classes.encoded(encodeHistogram)),
+        ...(e.classes.size > 0 ? { classBuckets: tallyBuckets(e.classes) } : {}),
         ...(e.checks.size > 0
           ? { checks: [...e.checks].map(([name, t]) => ({ name, passed: t.passed, failed: t.failed })) }
           : {}),
@@ -50,8 +50,6 @@ export function encodeMergedInterval(m: MergedInterval): IntervalData {
   }
   return data;
 }
-
-const classHistograms = (classes: EndpointInterval['classHistograms']) => (classes ? { classHistograms: classes } : {});
 
 /** Responses with a status of 400 or more. */
 function failedStatuses(byStatus: Record<string, number>): number {

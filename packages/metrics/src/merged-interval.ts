@@ -2,15 +2,15 @@ import { BucketArena, type EncodedHistogram, readEncodedHistogram } from './enco
 import { type GeneratorHealth, mergeHealth } from './health.js';
 import { createIntervalHistogram, type Histogram } from './histogram.js';
 import { addCounts, type CheckCount, countMap, type EndpointInterval, type IntervalData } from './interval.js';
-import { type ClassHistogram, ClassSplit, splitReport } from './status-classes.js';
+import { addClassBuckets, type ClassTally } from './status-classes.js';
 
 /** One named request's share of a merged interval. */
 export interface MergedEndpointInterval {
   readonly histogram: Histogram;
   readonly byStatus: Record<string, number>;
   readonly byError: Record<string, number>;
-  /** Its latencies by status class. */
-  readonly classes: ClassSplit;
+  /** Its latencies by status class, in the Prometheus buckets. */
+  readonly classes: ClassTally;
   /** Flows: each check's tally, by name, in the order first reported. */
   readonly checks: Map<string, { passed: number; failed: number }>;
   /** Flows: responses outside 2xx/3xx that the step's status check expected. */
@@ -42,8 +42,8 @@ export interface MergedInterval {
   readonly service: Histogram | undefined;
   readonly byStatus: Record<string, number>;
   readonly byError: Record<string, number>;
-  /** The latencies by status class. */
-  readonly classes: ClassSplit;
+  /** The latencies by status class, in the Prometheus buckets. */
+  readonly classes: ClassTally;
   readonly bytesSent: number;
   readonly bytesReceived: number;
   readonly late: number;
@@ -60,20 +60,13 @@ export interface MergedInterval {
   readonly carried: number;
 }
 
-/** A class histogram of a report, read. */
-export type ParsedClass = { statusClass: number; histogram: EncodedHistogram };
-
 /** A report's histograms, read and checked before anything is added (so a bad one changes nothing). */
 export interface ParsedHistograms {
   latency: EncodedHistogram;
-  classes: ParsedClass[];
   service: EncodedHistogram | undefined;
-  endpoints: Array<{ endpoint: EndpointInterval; histogram: EncodedHistogram; classes: ParsedClass[] }>;
+  endpoints: Array<{ endpoint: EndpointInterval; histogram: EncodedHistogram }>;
   iterations: EncodedHistogram | undefined;
 }
-
-const readClasses = (classes: ClassHistogram[] | undefined, into: BucketArena): ParsedClass[] =>
-  (classes ?? []).map((c) => ({ statusClass: c.statusClass, histogram: readEncodedHistogram(c.histogram, into) }));
 
 /** Where parseHistograms reads into: one arena for every report, reset by each. */
 const arena = new BucketArena();
@@ -87,12 +80,10 @@ export function parseHistograms(interval: IntervalData): ParsedHistograms {
   arena.reset();
   return {
     latency: readEncodedHistogram(interval.histogram, arena),
-    classes: readClasses(interval.classHistograms, arena),
     service: service && service.byteLength > 0 ? readEncodedHistogram(service, arena) : undefined,
     endpoints: (interval.endpoints ?? []).map((endpoint) => ({
       endpoint,
       histogram: readEncodedHistogram(endpoint.histogram, arena),
-      classes: readClasses(endpoint.classHistograms, arena),
     })),
     iterations: interval.iterationHistogram ? readEncodedHistogram(interval.iterationHistogram, arena) : undefined,
   };
@@ -128,7 +119,7 @@ export interface Slot {
   service: Histogram | undefined;
   byStatus: Record<string, number>;
   byError: Record<string, number>;
-  classes: ClassSplit;
+  classes: ClassTally;
   bytesSent: number;
   bytesReceived: number;
   late: number;
@@ -150,7 +141,7 @@ export function openSlot(seq: number, startMs: number, endMs: number): Slot {
     service: undefined,
     byStatus: countMap(),
     byError: countMap(),
-    classes: new ClassSplit(),
+    classes: new Map(),
     bytesSent: 0,
     bytesReceived: 0,
     late: 0,
@@ -175,10 +166,8 @@ export function addToSlot(
   alsoInto: readonly Histogram[],
   carried: boolean,
 ): void {
-  const byClass = splitReport(slot.classes, slot.histogram, interval.byStatus, parsed.classes);
-  const targets = [slot.histogram, ...alsoInto];
-  if (byClass) targets.push(byClass);
-  parsed.latency.addTo(targets);
+  parsed.latency.addTo(alsoInto.length > 0 ? [slot.histogram, ...alsoInto] : [slot.histogram]);
+  addClassBuckets(slot.classes, interval.classBuckets);
   if (parsed.service) {
     slot.service ??= createIntervalHistogram();
     parsed.service.addTo([slot.service]);
@@ -189,21 +178,21 @@ export function addToSlot(
   slot.bytesReceived += interval.bytesReceived;
   slot.late += interval.late ?? 0;
   slot.dropped += interval.dropped ?? 0;
-  for (const { endpoint, histogram, classes } of parsed.endpoints) {
+  for (const { endpoint, histogram } of parsed.endpoints) {
     let mine = slot.endpoints.get(endpoint.name);
     if (!mine) {
       mine = {
         histogram: createIntervalHistogram(),
         byStatus: countMap(),
         byError: countMap(),
-        classes: new ClassSplit(),
+        classes: new Map(),
         checks: new Map(),
         expected: 0,
       };
       slot.endpoints.set(endpoint.name, mine);
     }
-    const endpointClass = splitReport(mine.classes, mine.histogram, endpoint.byStatus, classes);
-    histogram.addTo(endpointClass ? [mine.histogram, endpointClass] : [mine.histogram]);
+    histogram.addTo([mine.histogram]);
+    addClassBuckets(mine.classes, endpoint.classBuckets);
     addCounts(mine.byStatus, endpoint.byStatus);
     addCounts(mine.byError, endpoint.byError);
     addChecks(mine.checks, endpoint.checks);
@@ -230,12 +219,8 @@ export function addToSlot(
 /** Frees a slot's histograms once its interval has been emitted. */
 export function releaseSlot(slot: Slot): void {
   slot.histogram.destroy();
-  slot.classes.destroy();
   slot.service?.destroy();
-  for (const e of slot.endpoints.values()) {
-    e.histogram.destroy();
-    e.classes.destroy();
-  }
+  for (const e of slot.endpoints.values()) e.histogram.destroy();
   slot.flow?.histogram.destroy();
 }
 

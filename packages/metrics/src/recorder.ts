@@ -1,6 +1,6 @@
 import { createIntervalHistogram, encodeHistogram, type Histogram } from './histogram.js';
 import type { EndpointInterval, IntervalData } from './interval.js';
-import { ClassSplit } from './status-classes.js';
+import { bucketsOf, ClassSplit } from './status-classes.js';
 
 // Status codes are three digits (undici rejects anything else), so a flat array indexed by code is the cheapest
 // counter on the hot path.
@@ -141,15 +141,15 @@ export class Recorder {
       bytesSent: this.bytesSent,
       bytesReceived: this.bytesReceived,
     };
-    const classes = this.classes.encoded(encodeHistogram);
-    if (classes) data.classHistograms = classes;
+    const classes = this.classes.entries(this.histogram);
+    if (classes.length > 0) data.classBuckets = classes.map(([statusClass, h]) => ({ statusClass, ...bucketsOf(h) }));
     if (this.endpoints.length > 0) {
       data.endpoints = this.endpoints.map(({ name, recorder, checks, tally }): EndpointInterval => {
         const expected = recorder.expected;
         recorder.expected = 0;
-        const { histogram, byStatus, byError, classHistograms } = recorder.snapshot(seq, startMs, endMs);
+        const { histogram, byStatus, byError, classBuckets } = recorder.snapshot(seq, startMs, endMs);
         const endpoint: EndpointInterval = { name, histogram, byStatus, byError };
-        if (classHistograms) endpoint.classHistograms = classHistograms;
+        if (classBuckets) endpoint.classBuckets = classBuckets;
         if (checks.length > 0) {
           endpoint.checks = checks.map((check, k) => ({
             name: check,

@@ -1,13 +1,29 @@
-// Latencies by status class (2xx, 5xx...), for the Prometheus histogram's status_class label. Nearly every
-// interval's responses are of one class, so its latency histogram is that class's: a second histogram is kept
-// only once a second class shows up, and only then does one cross the wire.
-import type { EncodedHistogram } from './encoded-histogram.js';
+// Latencies by status class (2xx, 5xx...), for the Prometheus histogram's status_class label. What crosses the
+// wire is not a histogram per class but its counts in the Prometheus buckets (LATENCY_BOUNDS_US) and their sum:
+// a controller adds twenty numbers per class and report instead of reading and adding histograms, and the counts
+// are exact at those bounds. On the agent, nearly every interval's responses are of one class, so its latency
+// histogram is that class's: a second histogram is kept only once a second class shows up.
 import { createIntervalHistogram, type Histogram } from './histogram.js';
 
-/** The latency histogram of one status class: 2 for 2xx; 0 holds statuses outside 100-999. */
-export interface ClassHistogram {
+/**
+ * The latency buckets of the Prometheus histogram, in seconds, for load tests: 1-2.5-5 steps from 100 µs (a
+ * loopback hit) to a minute (a timeout). Counted from HdrHistograms, so exact at these bounds.
+ */
+export const LATENCY_BUCKETS_S = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+] as const;
+/** The same bounds in microseconds, the unit of the histograms. */
+export const LATENCY_BOUNDS_US: readonly number[] = LATENCY_BUCKETS_S.map((s) => Math.round(s * 1e6));
+
+/**
+ * One status class's latencies in an interval: `counts[i]` responses in (bound i-1, bound i], the last beyond
+ * the last bound (so LATENCY_BOUNDS_US.length + 1 counts, adding up to the class's responses), and their sum.
+ */
+export interface ClassBuckets {
+  /** 2 for 2xx: a status's first digit, 1 to 9. */
   statusClass: number;
-  histogram: Uint8Array;
+  counts: number[];
+  sumUs: number;
 }
 
 /** Classes 0 to 9: a status is three digits, anything else counts in class 0. */
@@ -19,11 +35,42 @@ export function classOfStatus(status: string | number): number {
   return n >= 100 && n < 1000 ? Math.floor(n / 100) : 0;
 }
 
-/** The classes a byStatus map has responses in, as a bit set (bit c for class c). */
-export function classesOf(byStatus: Record<string, number>): number {
-  let set = 0;
-  for (const k of Object.keys(byStatus)) if ((byStatus[k] ?? 0) > 0) set |= 1 << classOfStatus(k);
-  return set;
+/** The few JsHistogram internals a walk over the buckets needs; public in the JavaScript, not in the types. */
+interface Walkable {
+  readonly countsArrayLength: number;
+  getCountAtIndex(index: number): number;
+  valueFromIndex(index: number): number;
+  highestEquivalentValue(value: number): number;
+}
+
+/**
+ * Cumulative counts of a histogram's values at or below each bound (same unit as the values, bounds ascending),
+ * as a Prometheus histogram's `le` buckets hold them. A value counts as its bucket's highest equivalent value,
+ * which is how HdrHistogram reports percentiles: so the bucket a percentile of the result falls in is the bucket
+ * these counts put that percentile in. One pass over the buckets, whatever the number of values.
+ */
+export function cumulativeCounts(h: Histogram, bounds: readonly number[]): number[] {
+  const w = h as unknown as Walkable;
+  const out = new Array<number>(bounds.length).fill(0);
+  let b = 0;
+  let below = 0;
+  for (let i = 0; i < w.countsArrayLength && b < bounds.length; i++) {
+    const n = w.getCountAtIndex(i);
+    if (n === 0) continue;
+    const value = w.highestEquivalentValue(w.valueFromIndex(i));
+    while (b < bounds.length && value > (bounds[b] as number)) out[b++] = below;
+    below += n;
+  }
+  while (b < bounds.length) out[b++] = below;
+  return out;
+}
+
+/** A histogram's counts in the buckets of LATENCY_BOUNDS_US (one pass), and the sum of its values. */
+export function bucketsOf(h: Histogram): { counts: number[]; sumUs: number } {
+  const cumulative = cumulativeCounts(h, LATENCY_BOUNDS_US);
+  const counts = cumulative.map((c, i) => c - (i > 0 ? (cumulative[i - 1] as number) : 0));
+  counts.push(h.totalCount - (cumulative[cumulative.length - 1] ?? 0));
+  return { counts, sumUs: h.totalCount > 0 ? h.mean * h.totalCount : 0 };
 }
 
 /** No value seen yet. */
@@ -32,7 +79,7 @@ const NONE = -1;
 const MIXED = -2;
 
 /**
- * Splits one latency histogram (`all`, the caller's) by status class. While every value is of one class, that
+ * On a recorder: splits one latency histogram (`all`, the caller's) by status class. While every value is of one class, that
  * class is `only` and `all` is its histogram: nothing else is recorded. When a second class comes, the first's
  * histogram is copied out of `all` and from then on each class has its own, beside `all`.
  *
@@ -82,12 +129,6 @@ export class ClassSplit {
     return this.apartEntries();
   }
 
-  /** Only when classes were mixed: what crosses the wire (nothing when `all` is the one class's histogram). */
-  encoded(encode: (h: Histogram) => Uint8Array): ClassHistogram[] | undefined {
-    if (this.only !== MIXED) return undefined;
-    return this.apartEntries().map(([statusClass, h]) => ({ statusClass, histogram: encode(h) }));
-  }
-
   private apartEntries(): Array<[number, Histogram]> {
     const out: Array<[number, Histogram]> = [];
     for (let c = 0; c < STATUS_CLASSES; c++) {
@@ -112,55 +153,67 @@ export class ClassSplit {
   }
 }
 
-/**
- * Adds one report's latencies into a merged interval's split, before `latency` is added into `all` (the merged
- * histogram). A report with `classes` (its own split) has each added apart; one without has every response in
- * the one class of its statuses, `latency` being that class's histogram: returned, it is to go into the
- * histogram this returns as well (undefined: into `all` alone).
- */
-export function splitReport(
-  split: ClassSplit,
-  all: Histogram,
-  byStatus: Record<string, number>,
-  classes: ReadonlyArray<{ statusClass: number; histogram: EncodedHistogram }>,
-): Histogram | undefined {
-  if (classes.length > 0) {
-    split.mix(all);
-    for (const c of classes) c.histogram.addTo([split.of(c.statusClass)]);
-    return undefined;
+/** Merged class buckets, by class: counts as ClassBuckets has them. */
+export type ClassTally = Map<number, { counts: number[]; sumUs: number }>;
+
+/** Adds a report's class buckets into a tally (checked first: see classMismatch). */
+export function addClassBuckets(into: ClassTally, classes: readonly ClassBuckets[] | undefined): void {
+  for (const c of classes ?? []) {
+    const mine = into.get(c.statusClass);
+    if (!mine) {
+      into.set(c.statusClass, { counts: [...c.counts], sumUs: c.sumUs });
+      continue;
+    }
+    for (let i = 0; i < c.counts.length; i++) mine.counts[i] = (mine.counts[i] as number) + (c.counts[i] as number);
+    mine.sumUs += c.sumUs;
   }
-  const set = classesOf(byStatus);
-  if (set === 0) return undefined;
-  const cls = 31 - Math.clz32(set);
-  return cls === split.only ? undefined : split.apart(cls, all);
+}
+
+/** A tally as the wire has it, lowest class first. */
+export function tallyBuckets(tally: ClassTally): ClassBuckets[] {
+  return [...tally]
+    .sort(([a], [b]) => a - b)
+    .map(([statusClass, t]) => ({ statusClass, counts: [...t.counts], sumUs: t.sumUs }));
 }
 
 /**
- * A report's class histograms agree with its statuses: none when its responses are of one class (or none);
- * otherwise one per class it has responses in, each holding as many values as that class has responses.
- * Returns why not, or undefined.
+ * A report's class buckets agree with its statuses: one entry per class it has responses in, none twice, each
+ * with one count per bucket (non-negative integers) adding up to that class's responses, and a sum that is a
+ * finite non-negative number. Returns why not, or undefined.
  */
 export function classMismatch(
   what: string,
   byStatus: Record<string, number>,
-  classes: ReadonlyArray<{ statusClass: number; histogram: EncodedHistogram }>,
+  classes: readonly ClassBuckets[] | undefined,
 ): string | undefined {
-  const set = classesOf(byStatus);
-  if (classes.length === 0) {
-    return (set & (set - 1)) === 0 ? undefined : `${what} has statuses of several classes and no histogram per class`;
+  const responses = new Array<number>(STATUS_CLASSES).fill(0);
+  for (const k of Object.keys(byStatus)) {
+    const c = classOfStatus(k);
+    responses[c] = (responses[c] as number) + (byStatus[k] ?? 0);
   }
   let seen = 0;
-  for (const { statusClass, histogram } of classes) {
+  for (const { statusClass, counts, sumUs } of classes ?? []) {
     const bit = 1 << statusClass;
     if (!Number.isInteger(statusClass) || statusClass < 0 || statusClass >= STATUS_CLASSES || seen & bit) {
       return `${what} has a bad or repeated status class ${statusClass}`;
     }
     seen |= bit;
-    let responses = 0;
-    for (const k of Object.keys(byStatus)) if (classOfStatus(k) === statusClass) responses += byStatus[k] ?? 0;
-    if (histogram.count !== responses) {
-      return `${what}'s ${statusClass}xx histogram holds ${histogram.count} values for ${responses} responses`;
+    if (!Array.isArray(counts) || counts.length !== LATENCY_BOUNDS_US.length + 1) {
+      return `${what}'s ${statusClass}xx latencies have ${counts?.length} buckets, not ${LATENCY_BOUNDS_US.length + 1}`;
     }
+    let n = 0;
+    for (const count of counts) {
+      if (!Number.isSafeInteger(count) || count < 0)
+        return `${what}'s ${statusClass}xx bucket count ${count} is not a count`;
+      n += count;
+    }
+    if (n !== responses[statusClass]) {
+      return `${what}'s ${statusClass}xx buckets hold ${n} responses, its statuses ${responses[statusClass]}`;
+    }
+    if (!Number.isFinite(sumUs) || sumUs < 0) return `${what}'s ${statusClass}xx latency sum ${sumUs} is not a sum`;
   }
-  return seen === set && (set & (set - 1)) !== 0 ? undefined : `${what}'s class histograms do not match its statuses`;
+  for (let c = 0; c < STATUS_CLASSES; c++) {
+    if ((responses[c] as number) > 0 && !(seen & (1 << c))) return `${what} has ${c}xx statuses and no ${c}xx buckets`;
+  }
+  return undefined;
 }

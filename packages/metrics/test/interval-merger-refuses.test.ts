@@ -9,6 +9,7 @@ import {
   Recorder,
   type RejectionCode,
 } from '../src/index.js';
+import { bucketsOf } from '../src/status-classes.js';
 import { play, report, type Step } from './merger-script.js';
 
 /** A report whose bytes or fields are wrong in one place. */
@@ -169,7 +170,8 @@ describe('IntervalMerger and counts no 32-bit bucket holds', () => {
     const h = createTotalHistogram();
     for (const [i, n] of buckets.entries()) h.recordValueWithCount(1000 * (i + 1), n);
     const n = buckets.reduce((a, b) => a + b, 0);
-    return { ...report(seq, 0), histogram: encodeHistogram(h), byStatus: { '200': n } };
+    const classBuckets = [{ statusClass: 2, ...bucketsOf(h) }];
+    return { ...report(seq, 0), histogram: encodeHistogram(h), byStatus: { '200': n }, classBuckets };
   }
 
   it('refuses the report that would wrap a bucket of the interval, and keeps the count it had', () => {

@@ -17,8 +17,8 @@ const pb = volley.v1;
  * 6: every histogram of an Interval is HdrHistogram's plain V2 encoding, not its compressed one: inflating was a
  *    fifth of a controller's cost per report (2,000 agents, one report a second each). A version-5 controller
  *    would refuse every interval of a version-6 agent as a bad histogram.
- *    And Interval.class_histograms (latency by status class): a version-5 agent's interval with a 2xx and a 5xx
- *    would be refused for lacking them.
+ *    And Interval.class_buckets (latency by status class, in the Prometheus buckets): a version-5 agent's
+ *    intervals would be refused for lacking them.
  */
 export const PROTOCOL_VERSION = 6;
 

@@ -103,7 +103,7 @@ export function intervalToWire(runId: string, data: IntervalData): volley.v1.Int
     endMs: data.endMs,
     histogram: data.histogram,
     ...countsToWire(data.byStatus, data.byError),
-    classHistograms: data.classHistograms ?? [],
+    classBuckets: data.classBuckets ?? [],
     bytesSent: data.bytesSent,
     bytesReceived: data.bytesReceived,
     serviceHistogram: data.serviceHistogram ?? new Uint8Array(0),
@@ -114,7 +114,7 @@ export function intervalToWire(runId: string, data: IntervalData): volley.v1.Int
       name: e.name,
       histogram: e.histogram,
       ...countsToWire(e.byStatus, e.byError),
-      classHistograms: e.classHistograms ?? [],
+      classBuckets: e.classBuckets ?? [],
       checks: e.checks ?? [],
       expected: e.expected ?? 0,
     })),
@@ -153,7 +153,7 @@ export function intervalFromWire(wire: volley.v1.Interval): IntervalData {
     endMs: wire.endMs,
     histogram: wire.histogram,
     ...countsFromWire(wire.statuses, wire.errors),
-    ...classesFromWire(wire.classHistograms),
+    ...classesFromWire(wire.classBuckets),
     bytesSent: wire.bytesSent,
     bytesReceived: wire.bytesReceived,
     serviceHistogram: wire.serviceHistogram.byteLength > 0 ? wire.serviceHistogram : undefined,
@@ -166,7 +166,7 @@ export function intervalFromWire(wire: volley.v1.Interval): IntervalData {
             name: e.name ?? '',
             histogram: e.histogram ?? new Uint8Array(0),
             ...countsFromWire(e.statuses ?? [], e.errors ?? []),
-            ...classesFromWire(e.classHistograms ?? []),
+            ...classesFromWire(e.classBuckets ?? []),
             ...(e.checks && e.checks.length > 0 ? { checks: checksFromWire(e.checks) } : {}),
             ...(e.expected ? { expected: e.expected } : {}),
           }))
@@ -182,11 +182,16 @@ export function intervalFromWire(wire: volley.v1.Interval): IntervalData {
   };
 }
 
+/** More buckets than any layout of the Prometheus histogram has: what a class may carry before the merger counts. */
+const MAX_CLASS_BUCKETS = 64;
+
 /**
- * Class histograms, each of a class 1 to 9 (a status's first digit) and none twice; whether they agree with the
- * statuses and hold the right counts is the merger's check, as for every histogram.
+ * Class buckets, each of a class 1 to 9 (a status's first digit), none twice, with a bounded number of counts;
+ * whether they agree with the statuses (their number, their sum) is the merger's check, as for histograms.
  */
-function classesFromWire(classes: Array<{ statusClass?: number | null; histogram?: Uint8Array | null }>) {
+function classesFromWire(
+  classes: Array<{ statusClass?: number | null; counts?: number[] | null; sumUs?: number | null }>,
+) {
   if (classes.length === 0) return {};
   let seen = 0;
   const out = classes.map((c) => {
@@ -195,9 +200,11 @@ function classesFromWire(classes: Array<{ statusClass?: number | null; histogram
       throw new BadIntervalError(`status class ${statusClass} is not a class 1 to 9, or comes twice`);
     }
     seen |= 1 << statusClass;
-    return { statusClass, histogram: c.histogram ?? new Uint8Array(0) };
+    const counts = c.counts ?? [];
+    if (counts.length > MAX_CLASS_BUCKETS) throw new BadIntervalError(`more than ${MAX_CLASS_BUCKETS} buckets`);
+    return { statusClass, counts: [...counts], sumUs: c.sumUs ?? 0 };
   });
-  return { classHistograms: out };
+  return { classBuckets: out };
 }
 
 /** A step has at most MAX_CHECKS checks; their names are short printable text. */

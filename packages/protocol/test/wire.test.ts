@@ -114,10 +114,11 @@ describe('intervals on the wire', () => {
     );
   });
 
-  it('carries the class histograms of an interval and of its requests, and refuses a class not 1 to 9 or twice', () => {
+  it('carries the class buckets of an interval and of its requests, and refuses a class not 1 to 9 or twice', () => {
+    const counts = Array.from({ length: 19 }, (_, i) => (i === 3 ? 5 : 0));
     const classes = [
-      { statusClass: 2, histogram: new Uint8Array([7]) },
-      { statusClass: 5, histogram: new Uint8Array([8, 9]) },
+      { statusClass: 2, counts, sumUs: 4000 },
+      { statusClass: 5, counts: counts.map((n) => n / 5), sumUs: 900.5 },
     ];
     const data = {
       seq: 0,
@@ -128,8 +129,8 @@ describe('intervals on the wire', () => {
       byError: {},
       bytesSent: 0,
       bytesReceived: 0,
-      classHistograms: classes,
-      endpoints: [{ name: 'a', histogram: new Uint8Array([5]), byStatus: {}, byError: {}, classHistograms: classes }],
+      classBuckets: classes,
+      endpoints: [{ name: 'a', histogram: new Uint8Array([5]), byStatus: {}, byError: {}, classBuckets: classes }],
     };
     const through = (d: typeof data) => {
       const msg = decode(encode('interval', intervalToWire('r', d)));
@@ -137,21 +138,18 @@ describe('intervals on the wire', () => {
       return intervalFromWire(msg.body);
     };
     const back = through(data);
-    const plain = (c: Array<{ statusClass: number; histogram: Uint8Array }> | undefined) =>
-      c?.map((x) => [x.statusClass, [...x.histogram]]);
-    assert.deepEqual(plain(back.classHistograms), [
-      [2, [7]],
-      [5, [8, 9]],
-    ]);
-    assert.deepEqual(plain(back.endpoints?.[0]?.classHistograms), plain(back.classHistograms));
-    assert.equal(through({ ...data, classHistograms: [] }).classHistograms, undefined, 'none: one class');
-    for (const bad of [0, 10, 2]) {
-      const wrong = [...classes, { statusClass: bad, histogram: new Uint8Array(0) }];
-      assert.throws(
-        () => through({ ...data, classHistograms: wrong }),
-        (err: Error) => err instanceof BadIntervalError && /status class/.test(err.message),
-      );
-      const endpoints = [{ ...data.endpoints[0], classHistograms: wrong }] as typeof data.endpoints;
+    assert.deepEqual(back.classBuckets, classes);
+    assert.deepEqual(back.endpoints?.[0]?.classBuckets, classes);
+    assert.equal(through({ ...data, classBuckets: [] }).classBuckets, undefined);
+    const wrongs = [
+      [...classes, { statusClass: 0, counts, sumUs: 0 }],
+      [...classes, { statusClass: 10, counts, sumUs: 0 }],
+      [...classes, { statusClass: 2, counts, sumUs: 0 }],
+      [{ statusClass: 2, counts: new Array(65).fill(0), sumUs: 0 }],
+    ];
+    for (const wrong of wrongs) {
+      assert.throws(() => through({ ...data, classBuckets: wrong }), BadIntervalError);
+      const endpoints = [{ ...data.endpoints[0], classBuckets: wrong }] as typeof data.endpoints;
       assert.throws(() => through({ ...data, endpoints }), BadIntervalError);
     }
   });

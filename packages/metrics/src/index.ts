@@ -73,8 +73,8 @@ export {
 } from './result.js';
 export { buildResult, type RunFacts } from './result-builder.js';
 export {
-  type ClassBuckets,
   bucketsOf,
+  type ClassBuckets,
   ClassSplit,
   classOfStatus,
   cumulativeCounts,

@@ -35,7 +35,8 @@ export function backoff(ms: number): { over: Promise<void>; wake(): void } {
 
 /** A close reason cut to what a close frame can carry (ws throws on a longer one). */
 export function closeReason(text: string): string {
-  let reason = text;
+  // A character is at least a byte: cut to that many first, so a huge text (a hostile plan's error) costs nothing.
+  let reason = text.slice(0, MAX_CLOSE_REASON);
   while (Buffer.byteLength(reason) > MAX_CLOSE_REASON) reason = reason.slice(0, -1);
   return reason;
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { type Logger, pino } from 'pino';
 import { WebSocketServer } from 'ws';
 import { Agent, ControllerMismatchError } from '../src/index.js';
+import { closeReason } from '../src/link.js';
 
 const fixture = (name: string) =>
   readFileSync(fileURLToPath(new URL(`../../../test/fixtures/tls/${name}`, import.meta.url)));
@@ -96,5 +97,15 @@ describe('an agent given the wrong scheme for its controller', { timeout: 20_000
       lines.filter((l) => l.level >= 50),
       [],
     );
+  });
+});
+
+describe('closeReason', () => {
+  it('fits a close frame (123 bytes), whole characters, however long the text (a hostile plan names a 16 MiB regex)', () => {
+    const huge = `invalid plan: ${'é'.repeat(8 << 20)}`;
+    const reason = closeReason(huge);
+    assert.ok(Buffer.byteLength(reason) <= 123);
+    assert.ok(huge.startsWith(reason) && reason.length > 60);
+    assert.equal(closeReason('short'), 'short');
   });
 });

@@ -1,7 +1,7 @@
 import { type CompiledFlow, type CompiledStep, compileFlow, type Flow } from '@volley/plan';
 import type { Dispatcher } from 'undici';
 import { talliesOf } from './judge.js';
-import { linearTimeRegexes } from './linear-regex.js';
+import { linearTimeCaptures } from './linear-regex.js';
 
 /** A step as the run sends it: compiled once, with its request prebuilt when nothing in it changes. */
 export interface StepProgram {
@@ -32,8 +32,7 @@ export class FlowProgram {
   private readonly total: number;
 
   constructor(readonly flow: Flow) {
-    this.compiled = compileFlow(flow);
-    if (this.compiled.steps.some((s) => s.captures.some((c) => c.from === 'regex'))) linearTimeRegexes();
+    this.compiled = linearTimeCaptures(compileFlow(flow));
     this.steps = this.compiled.steps.map((compiled, index) => program(compiled, index));
     this.tallies = this.compiled.steps.map(talliesOf);
     this.current = new Float64Array(flow.steps.length);

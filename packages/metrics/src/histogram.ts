@@ -1,6 +1,9 @@
 import { deflateSync } from 'node:zlib';
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
+import type { Internals } from './histogram-internals.js';
 import { encodeV2, V2_COOKIE } from './v2-encoding.js';
+
+export type { Internals } from './histogram-internals.js';
 
 export type { Histogram };
 
@@ -54,26 +57,6 @@ export function decodeHistogram(bytes: Uint8Array): Histogram {
 /** Decodes the base64 form found in result files. */
 export function decodeHistogramBase64(text: string): Histogram {
   return decodeFromCompressedBase64(text, 64);
-}
-
-/**
- * The JsHistogram methods the fast paths below use. They are public in the JavaScript but not in the library's
- * types; `histogram.test.ts` checks every fast path against the library's own slow one, so an upgrade that changes
- * them fails a test rather than a figure.
- */
-export interface Internals {
-  readonly countsArrayLength: number;
-  readonly lowestDiscernibleValue: number;
-  readonly subBucketHalfCount: number;
-  readonly unitMagnitude: number;
-  /** The bucket counts (TypedArrayHistogram: a Uint32Array for interval histograms, a Float64Array for totals). */
-  readonly _counts: unknown;
-  getCountAtIndex(index: number): number;
-  valueFromIndex(index: number): number;
-  highestEquivalentValue(value: number): number;
-  addToCountAtIndex(index: number, count: number): void;
-  addToTotalCount(count: number): void;
-  updateMinAndMax(value: number): void;
 }
 
 /**

@@ -4,6 +4,7 @@
 // are exact at those bounds. On the agent, nearly every interval's responses are of one class, so its latency
 // histogram is that class's: a second histogram is kept only once a second class shows up.
 import { createIntervalHistogram, type Histogram } from './histogram.js';
+import type { Internals } from './histogram-internals.js';
 
 /**
  * The latency buckets of the Prometheus histogram, in seconds, for load tests: 1-2.5-5 steps from 100 µs (a
@@ -35,14 +36,6 @@ export function classOfStatus(status: string | number): number {
   return n >= 100 && n < 1000 ? Math.floor(n / 100) : 0;
 }
 
-/** The few JsHistogram internals a walk over the buckets needs; public in the JavaScript, not in the types. */
-interface Walkable {
-  readonly countsArrayLength: number;
-  getCountAtIndex(index: number): number;
-  valueFromIndex(index: number): number;
-  highestEquivalentValue(value: number): number;
-}
-
 /**
  * Cumulative counts of a histogram's values at or below each bound (same unit as the values, bounds ascending),
  * as a Prometheus histogram's `le` buckets hold them. A value counts as its bucket's highest equivalent value,
@@ -50,7 +43,7 @@ interface Walkable {
  * these counts put that percentile in. One pass over the buckets, whatever the number of values.
  */
 export function cumulativeCounts(h: Histogram, bounds: readonly number[]): number[] {
-  const w = h as unknown as Walkable;
+  const w = h as unknown as Internals;
   const out = new Array<number>(bounds.length).fill(0);
   let b = 0;
   let below = 0;

@@ -1,7 +1,8 @@
 // HdrHistogram's V2 encoding without its deflate: the form histograms travel in between engine, agent and
 // controller (protocol version 6). The controller reads one per agent per second; inflating them was a fifth of
 // its cost per report, for frames that are a few KiB either way.
-import type { Histogram, Internals } from './histogram.js';
+import type { Histogram } from 'hdr-histogram-js';
+import type { Internals } from './histogram-internals.js';
 
 /** The V2 cookie with its word-size nibble, as the library writes it (`0x1c849303 | 0x10`). */
 export const V2_COOKIE = 0x1c849313;

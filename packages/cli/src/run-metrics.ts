@@ -17,14 +17,15 @@ interface Series {
 }
 
 /**
- * A Prometheus histogram filled from the engines' bucket counts, a whole interval at a time: prom-client's own Histogram
- * takes one observation per call, which would mean one call per request. Registered as a metric of the registry
- * (name, help, type and get() are all a registry reads), so the page stays one prom-client exposition.
+ * A Prometheus histogram filled from the engines' bucket counts, a whole interval at a time: prom-client's own
+ * Histogram takes one observation per call, which would mean one call per request. Registered as a metric of the
+ * registry (name, help, type and get() are all a registry reads), so the page stays one prom-client exposition.
  */
 class LatencyHistogram {
   readonly name = 'volley_request_duration_seconds';
   readonly help =
-    'Latency of responses by request and status class, from the intended send time in the open model, all agents merged.';
+    'Latency of responses by request and status class, from the intended send time in the open model, ' +
+    'all agents merged.';
   readonly type = 'histogram';
   readonly aggregator = 'sum';
   private readonly series = new Map<string, Series>();

@@ -2,9 +2,9 @@
 // that histogram.ts and the V2 encoder it calls both read it without importing each other.
 
 /**
- * The JsHistogram methods the fast paths of this package use. They are public in the JavaScript but not in the library's
- * types; `histogram.test.ts` checks every fast path against the library's own slow one, so an upgrade that changes
- * them fails a test rather than a figure.
+ * The JsHistogram methods the fast paths of this package use. They are public in the JavaScript but not in the
+ * library's types; `histogram.test.ts` checks every fast path against the library's own slow one, so an upgrade
+ * that changes them fails a test rather than a figure.
  */
 export interface Internals {
   readonly countsArrayLength: number;

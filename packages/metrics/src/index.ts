@@ -75,7 +75,6 @@ export { buildResult, type RunFacts } from './result-builder.js';
 export {
   bucketsOf,
   type ClassBuckets,
-  ClassSplit,
   classOfStatus,
   cumulativeCounts,
   LATENCY_BOUNDS_US,

@@ -3,7 +3,7 @@
 // a controller adds twenty numbers per class and report instead of reading and adding histograms, and the counts
 // are exact at those bounds. On the agent, nearly every interval's responses are of one class, so its latency
 // histogram is that class's: a second histogram is kept only once a second class shows up.
-import { createIntervalHistogram, type Histogram } from './histogram.js';
+import { createIntervalHistogram, type Histogram, meanAndStdDeviation } from './histogram.js';
 import type { Internals } from './histogram-internals.js';
 
 /**
@@ -63,7 +63,7 @@ export function bucketsOf(h: Histogram): { counts: number[]; sumUs: number } {
   const cumulative = cumulativeCounts(h, LATENCY_BOUNDS_US);
   const counts = cumulative.map((c, i) => c - (i > 0 ? (cumulative[i - 1] as number) : 0));
   counts.push(h.totalCount - (cumulative[cumulative.length - 1] ?? 0));
-  return { counts, sumUs: h.totalCount > 0 ? h.mean * h.totalCount : 0 };
+  return { counts, sumUs: meanAndStdDeviation(h).mean * h.totalCount };
 }
 
 /** No value seen yet. */
@@ -72,9 +72,9 @@ const NONE = -1;
 const MIXED = -2;
 
 /**
- * On a recorder: splits one latency histogram (`all`, the caller's) by status class. While every value is of one class, that
- * class is `only` and `all` is its histogram: nothing else is recorded. When a second class comes, the first's
- * histogram is copied out of `all` and from then on each class has its own, beside `all`.
+ * On a recorder: splits one latency histogram (`all`, the caller's) by status class. While every value is of one
+ * class, that class is `only` and `all` is its histogram: nothing else is recorded. When a second class comes,
+ * the first's histogram is copied out of `all` and from then on each class has its own, beside `all`.
  *
  * Hot path: `if (cls !== split.only) split.apart(cls, all)?.recordValue(v)` before `all.recordValue(v)`.
  */
@@ -93,36 +93,16 @@ export class ClassSplit {
       this.only = cls;
       return undefined;
     }
-    this.mix(all);
-    return this.of(cls);
-  }
-
-  /** From now on each class has its histogram apart (the one class so far takes a copy of `all`). */
-  mix(all: Histogram): void {
-    if (this.only === MIXED) return;
-    if (this.only !== NONE) this.of(this.only).add(all);
+    // The second class: the first one's values so far are all of `all`'s.
+    if (this.only !== MIXED) this.of(this.only).add(all);
     this.only = MIXED;
-  }
-
-  /** Class `cls`'s own histogram, once mixed. */
-  of(cls: number): Histogram {
-    let h = this.histograms[cls];
-    if (!h) {
-      h = createIntervalHistogram();
-      this.histograms[cls] = h;
-    }
-    this.used |= 1 << cls;
-    return h;
+    return this.of(cls);
   }
 
   /** Each class with values and its histogram, lowest class first (`all` itself when there is only one). */
   entries(all: Histogram): Array<[number, Histogram]> {
     if (this.only === NONE) return [];
     if (this.only !== MIXED) return [[this.only, all]];
-    return this.apartEntries();
-  }
-
-  private apartEntries(): Array<[number, Histogram]> {
     const out: Array<[number, Histogram]> = [];
     for (let c = 0; c < STATUS_CLASSES; c++) {
       const h = this.histograms[c];
@@ -138,11 +118,15 @@ export class ClassSplit {
     this.only = NONE;
   }
 
-  destroy(): void {
-    for (const h of this.histograms) h?.destroy();
-    this.histograms.length = 0;
-    this.used = 0;
-    this.only = NONE;
+  /** Class `cls`'s own histogram, in use from now on in this interval. */
+  private of(cls: number): Histogram {
+    let h = this.histograms[cls];
+    if (!h) {
+      h = createIntervalHistogram();
+      this.histograms[cls] = h;
+    }
+    this.used |= 1 << cls;
+    return h;
   }
 }
 

@@ -31,10 +31,23 @@ const sides = [await load(here), ...(values.baseline ? [await load(values.baseli
 
 /** One run: every seq's frames merged; the median over seqs after the first (cold) of each cost, in us a report. */
 async function run({ metrics: m, protocol: p }) {
+  // As an agent sends them: every value once in all, and by status class in the Prometheus buckets (protocol 6 on).
   const histograms = Array.from({ length: 8 }, () => {
-    const h = m.createIntervalHistogram();
-    for (let i = 0; i < 5000; i++) h.recordValue(Math.round(200 + Math.random() ** 4 * 50_000));
-    return m.encodeHistogram(h);
+    const all = m.createIntervalHistogram();
+    const ok = m.createIntervalHistogram();
+    const failed = m.createIntervalHistogram();
+    for (let i = 0; i < 5000; i++) {
+      const us = Math.round(200 + Math.random() ** 4 * 50_000);
+      all.recordValue(us);
+      (i % 500 === 0 ? failed : ok).recordValue(us);
+    }
+    const classBuckets = m.bucketsOf
+      ? [
+          { statusClass: 2, ...m.bucketsOf(ok) },
+          { statusClass: 5, ...m.bucketsOf(failed) },
+        ]
+      : [];
+    return { histogram: m.encodeHistogram(all), classBuckets };
   });
   const aggregate = new m.RunAggregate(() => {});
   for (let a = 0; a < AGENTS; a++) aggregate.join({ id: `a${a}`, name: `a${a}`, host: 'h' });
@@ -49,7 +62,7 @@ async function run({ metrics: m, protocol: p }) {
           seq,
           startMs: seq * 1000,
           endMs: (seq + 1) * 1000,
-          histogram: histograms[(a + seq) % histograms.length],
+          ...histograms[(a + seq) % histograms.length],
           statuses: [
             { status: 200, count: 4990 },
             { status: 503, count: 10 },

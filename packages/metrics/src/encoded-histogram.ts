@@ -3,6 +3,7 @@ import { inflateSync } from 'node:zlib';
 import { decodeHistogram, type Histogram, type Internals, SIGNIFICANT_DIGITS } from './histogram.js';
 
 import { V2_HEADER_BYTES } from './v2-encoding.js';
+import { walk, walked } from './v2-walk.js';
 
 const V2_COMPRESSED_COOKIE_BASE = 0x1c849304;
 const V2_COOKIE_BASE = 0x1c849303;
@@ -50,7 +51,7 @@ export function readEncodedHistogram(bytes: Uint8Array, arena?: BucketArena): En
   const from = into.used;
   const n = walk(raw, end, buckets, into.indexes, into.counts, from);
   into.used += n;
-  const total = walked;
+  const total = walked();
   // In an arena, views (valid until it is reset); otherwise copies of exactly what was read.
   const indexes = arena ? into.indexes.subarray(from, from + n) : into.indexes.slice(from, from + n);
   const counts = arena ? into.counts.subarray(from, from + n) : into.counts.slice(from, from + n);
@@ -115,80 +116,6 @@ function addInto64(array: Float64Array, indexes: Int32Array, counts: Float64Arra
 }
 
 /**
- * Walks the payload into the arrays from `from` on; returns how many non-empty buckets, the sum of their counts
- * in `walked`. Nearly every word is one byte below 2^31, so that case is a few integer operations and every
- * check that it cannot fail is left to the rare words that can (multi-byte counts) or to one test at the end
- * (bucket indexes only go up, so the last is the largest). Nothing is touched but those arrays before it returns.
- */
-function walk(
-  raw: Uint8Array,
-  end: number,
-  buckets: number,
-  indexesOut: Int32Array,
-  countsOut: Float64Array,
-  from: number,
-): number {
-  let n = from;
-  let total = 0;
-  let index = 0;
-  let at = V2_HEADER_BYTES;
-  while (at < end) {
-    let word = raw[at++] as number;
-    if (word >= 0x80) {
-      word &= 0x7f;
-      let scale = 128;
-      for (let i = 1; i < 9; i++) {
-        const b = raw[at++] as number;
-        if (i === 8) {
-          word += b * scale;
-          break;
-        }
-        word += (b & 0x7f) * scale;
-        scale *= 128;
-        if ((b & 0x80) === 0) break;
-      }
-      if (word >= 0x8000_0000) {
-        // Beyond integer arithmetic: a long run of empty buckets (clamped to the layout, which keeps the index
-        // an int32; a count past it is refused below), or a count that must fit 32 bits.
-        if (word % 2 === 1) {
-          index = Math.min(buckets, index + (word + 1) / 2);
-          continue;
-        }
-        if (word / 2 > MAX_BUCKET_COUNT) throw new Error(`histogram bucket count ${word / 2} exceeds 32 bits`);
-        indexesOut[n] = index;
-        countsOut[n] = word / 2;
-        n++;
-        total += word / 2;
-        index++;
-        continue;
-      }
-    }
-    // ZigZag: an odd word skips (word + 1) / 2 empty buckets, an even one is the count of the next bucket.
-    if ((word & 1) === 1) {
-      index += (word + 1) >>> 1;
-      if (index > buckets) index = buckets;
-      continue;
-    }
-    if (word > 0) {
-      indexesOut[n] = index;
-      countsOut[n] = word >>> 1;
-      n++;
-      total += word >>> 1;
-    }
-    index++;
-  }
-  if (at !== end) throw new Error('histogram payload is truncated');
-  // An index past the layout's last bucket is a value beyond 2^53: a target would resize without bound.
-  const last = n > from ? (indexesOut[n - 1] as number) : 0;
-  if (last >= buckets) throw new Error(`histogram bucket ${last} is outside its layout of ${buckets}`);
-  walked = total;
-  return n - from;
-}
-
-/** The sum of the counts the last walk found. */
-let walked = 0;
-
-/**
  * Reused arrays that walks write their non-empty buckets into, one read after another: bucket indexes (under 2^31
  * in any accepted layout) and counts (32-bit). A merger reads every histogram of a report into one, adds them,
  * and resets it for the next report: no arrays allocated per histogram (a controller reads 2,000 a second).
@@ -235,9 +162,6 @@ function bucketsOfLayout(digits: number, lowest: number): number {
   }
   return (bucketCount + 1) * subBucketHalfCount;
 }
-
-/** Interval histograms count in 32 bits; a larger bucket count from the wire would wrap in a target. */
-const MAX_BUCKET_COUNT = 0xffff_ffff;
 
 /**
  * The most an encoded histogram may inflate to: the header and one LEB128 word (at most 9 bytes) for each bucket

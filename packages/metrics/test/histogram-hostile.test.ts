@@ -149,3 +149,59 @@ describe('readEncodedHistogram, given plain V2 bytes from a hostile agent', () =
     assert.equal(target.maxValue, library.maxValue);
   });
 });
+
+describe('readEncodedHistogram, the walk of its words', () => {
+  /** A deterministic generator, so a failure names a seed that reproduces it. */
+  const random = (seed: number) => {
+    let x = seed;
+    return () => {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      return x / 2 ** 31;
+    };
+  };
+
+  it('reads every mix of one-byte and longer words, at every offset, as the library decodes it', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = random(seed);
+      const words: number[] = [];
+      // A lead of 0 to 3 one-byte counts puts the longer words at every offset of the four bytes read at once.
+      for (let i = 0; i < seed % 4; i++) words.push(...word(1 + i));
+      for (let i = 0; i < 300; i++) {
+        const kind = r();
+        if (kind < 0.45)
+          words.push(...word(Math.floor(r() * 64))); // a one-byte count, 0 among them
+        else if (kind < 0.8)
+          words.push(...word(-1 - Math.floor(r() * 64))); // a one-byte run
+        else if (kind < 0.9)
+          words.push(...word(64 + Math.floor(r() * 100_000))); // a count of 2-3 bytes
+        else words.push(...word(-65 - Math.floor(r() * 300))); // a run of 2 bytes
+      }
+      const bytes = crafted(Uint8Array.from(words), { plain: true });
+      const slow = createTotalHistogram();
+      slow.add(decodeHistogram(bytes));
+      const fast = createTotalHistogram();
+      const read = readEncodedHistogram(bytes);
+      read.addTo([fast]);
+      assert.equal(read.count, slow.totalCount, `seed ${seed}`);
+      const percentiles = (h: typeof fast) => [0, 10, 33, 50, 77, 90, 99, 100].map((p) => h.getValueAtPercentile(p));
+      // The maximum is its bucket's highest equivalent value, as a histogram the library decodes reports it.
+      const max = (h: typeof fast) =>
+        (h as unknown as { highestEquivalentValue(v: number): number }).highestEquivalentValue(h.maxValue);
+      assert.deepEqual(
+        { min: fast.minNonZeroValue, max: max(fast), mean: fast.mean, p: percentiles(fast) },
+        { min: slow.minNonZeroValue, max: max(slow), mean: slow.mean, p: percentiles(slow) },
+        `seed ${seed}`,
+      );
+    }
+  });
+
+  it('refuses a count past the layout reached by one-byte runs after a clamped long one', () => {
+    const target = createTotalHistogram();
+    const past = [...word(-(2 ** 50)), ...word(-5), ...word(-5), ...word(-5), ...word(-5), ...word(1)];
+    assert.throws(
+      () => readEncodedHistogram(crafted(Uint8Array.from(past), { plain: true })).addTo([target]),
+      /outside/,
+    );
+    assert.equal(target.totalCount, 0);
+  });
+});

@@ -1,4 +1,4 @@
-import { BucketArena, readEncodedHistogram } from './encoded-histogram.js';
+import { addAccepted } from './accepted-add.js';
 import type { Histogram } from './histogram.js';
 
 /**
@@ -12,7 +12,8 @@ const SLICE = 256;
 /**
  * Histogram adds that can wait: encoded histograms already read and checked once (the merger refused any that
  * did not decode), to be added into a target later, off the path that a merged interval waits on. Whoever reads a
- * target calls `settle()` first, so nothing reads a total short of a report it accepted. The bytes are copied
+ * target calls `settle()` first, so nothing reads a total short of a report it accepted. Settling adds them in one
+ * pass each (addAccepted), their checks not made again: only bytes the merger has read may be settled. The bytes are copied
  * (the caller may reuse its buffer) into one store, reused: one interval of 2,000 agents is about 9 MiB.
  */
 export class DeferredAdds {
@@ -24,7 +25,6 @@ export class DeferredAdds {
   /** Entries before this one were added already. */
   private done = 0;
   private scheduled = false;
-  private readonly arena = new BucketArena();
 
   /** Adds deferred and not made yet. */
   get pending(): number {
@@ -64,9 +64,7 @@ export class DeferredAdds {
     const last = Math.min(this.into.length, this.done + limit);
     for (; this.done < last; this.done++) {
       const start = this.done > 0 ? (this.ends[this.done - 1] as number) : 0;
-      this.arena.reset();
-      const read = readEncodedHistogram(this.store.subarray(start, this.ends[this.done]), this.arena);
-      read.addTo([this.into[this.done] as Histogram]);
+      addAccepted(this.store.subarray(start, this.ends[this.done]), this.into[this.done] as Histogram);
     }
     if (this.done === this.into.length) {
       this.into.length = 0;

@@ -11,6 +11,8 @@ export interface Internals {
   readonly lowestDiscernibleValue: number;
   readonly subBucketHalfCount: number;
   readonly unitMagnitude: number;
+  /** Written after `resize`, as the library's own auto-resize does. */
+  highestTrackableValue: number;
   /** The bucket counts (TypedArrayHistogram: a Uint32Array for interval histograms, a Float64Array for totals). */
   readonly _counts: unknown;
   getCountAtIndex(index: number): number;
@@ -19,4 +21,6 @@ export interface Internals {
   addToCountAtIndex(index: number, count: number): void;
   addToTotalCount(count: number): void;
   updateMinAndMax(value: number): void;
+  /** Grows the buckets to cover the value (TypedArrayHistogram: a new array, the counts copied). */
+  resize(highestTrackableValue: number): void;
 }

@@ -112,3 +112,90 @@ export function walk(
   total = sum;
   return n - from;
 }
+
+/** The index of the highest non-empty bucket that the last `walkAdd` added into; -1 when it found none. */
+let highestIndex = -1;
+
+/** The highest non-empty bucket's index that the last `walkAdd` found, or -1. */
+export function walkedTop(): number {
+  return highestIndex;
+}
+
+/** Runs are clamped here, far above any layout (about 46,000 buckets), so an index stays an int32. */
+const MAX_INDEX = 2 ** 30;
+
+/**
+ * Adds the counts of a payload that `walk` accepted before straight into `array` (a total's 64-bit buckets) in
+ * the same branch-free way, without writing the buckets anywhere first; returns the sum of the counts, and the
+ * highest non-empty bucket in `walkedTop()`. Nothing is checked but what keeps it memory-safe (a bucket past the
+ * array is not written: a typed array ignores it), so whoever calls it must have walked the same bytes once, and
+ * compare `walkedTop()` with the array's length after it. A run's entry adds 0 to the bucket it starts at.
+ */
+export function walkAdd(raw: Uint8Array, end: number, array: Float64Array): number {
+  let sum = 0;
+  let index = 0;
+  let top = -1;
+  let at = V2_HEADER_BYTES;
+  const end4 = end - 3;
+  while (at < end) {
+    if (at < end4) {
+      const w0 = raw[at] as number;
+      const w1 = raw[at + 1] as number;
+      const w2 = raw[at + 2] as number;
+      const w3 = raw[at + 3] as number;
+      if ((w0 | w1 | w2 | w3) < 0x80) {
+        at += 4;
+        // Per byte w: c is its count (0 for a run); top moves to a bucket with a count; the index moves by 1 or
+        // by the run, as in walk.
+        let c = (w0 >>> 1) & ((w0 & 1) - 1);
+        array[index] = (array[index] as number) + c;
+        sum += c;
+        top += (index - top) & -((c + 0x7f) >>> 7);
+        index += 1 + (((w0 - 1) >>> 1) & -(w0 & 1));
+        c = (w1 >>> 1) & ((w1 & 1) - 1);
+        array[index] = (array[index] as number) + c;
+        sum += c;
+        top += (index - top) & -((c + 0x7f) >>> 7);
+        index += 1 + (((w1 - 1) >>> 1) & -(w1 & 1));
+        c = (w2 >>> 1) & ((w2 & 1) - 1);
+        array[index] = (array[index] as number) + c;
+        sum += c;
+        top += (index - top) & -((c + 0x7f) >>> 7);
+        index += 1 + (((w2 - 1) >>> 1) & -(w2 & 1));
+        c = (w3 >>> 1) & ((w3 & 1) - 1);
+        array[index] = (array[index] as number) + c;
+        sum += c;
+        top += (index - top) & -((c + 0x7f) >>> 7);
+        index += 1 + (((w3 - 1) >>> 1) & -(w3 & 1));
+        continue;
+      }
+    }
+    let word = raw[at++] as number;
+    if (word >= 0x80) {
+      word &= 0x7f;
+      let scale = 128;
+      for (let i = 1; i < 9 && at < end; i++) {
+        const b = raw[at++] as number;
+        if (i === 8) {
+          word += b * scale;
+          break;
+        }
+        word += (b & 0x7f) * scale;
+        scale *= 128;
+        if ((b & 0x80) === 0) break;
+      }
+    }
+    if (word % 2 === 1) {
+      index = Math.min(MAX_INDEX, index + (word + 1) / 2);
+      continue;
+    }
+    if (word > 0) {
+      array[index] = (array[index] as number) + word / 2;
+      sum += word / 2;
+      top = index;
+    }
+    index++;
+  }
+  highestIndex = top;
+  return sum;
+}

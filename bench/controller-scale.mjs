@@ -5,10 +5,12 @@
 // work is measured: its CPU (from /proc, as a share of one core over the run) and the merge latency (from the
 // moment the last agent sent interval k to the moment the controller printed its merged progress line for k).
 //
-//   node bench/controller-scale.mjs [--agents 2000] [--seconds 10] [--json] [--cpu-prof DIR] [--baseline DIR]
+//   node bench/controller-scale.mjs [--agents 2000] [--seconds 10] [--json] [--cpu-prof DIR] [--baseline DIR] [--metrics]
 //
 // --baseline DIR runs the controller of another built checkout instead (say, main before a change); the simulated
 // agents then speak that checkout's protocol (its version and histogram encoding), so either side can be older.
+// --metrics serves Prometheus metrics from the controller as a deployment would (every interval then reads each
+// agent's health).
 // --cpu-prof DIR writes the controller's V8 CPU profile into DIR (open it in Chrome DevTools or speedscope).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     json: { type: 'boolean' },
     'cpu-prof': { type: 'string' },
     baseline: { type: 'string' },
+    metrics: { type: 'boolean' },
   },
 });
 // The simulated agents speak the protocol of the controller under test: a baseline's own encodings and version.
@@ -95,6 +98,7 @@ const controller = spawn(
     '10s',
     '--format',
     'json',
+    ...(values.metrics ? ['--metrics-port', `127.0.0.1:${await freePort()}`] : []),
   ],
   { stdio: ['ignore', 'pipe', 'pipe'] },
 );

@@ -1,7 +1,7 @@
 import { DeferredAdds } from './deferred-adds.js';
 import { type GeneratorHealth, HealthTally } from './health.js';
 import { createTotalHistogram, type Histogram } from './histogram.js';
-import { addCounts, type CheckCount, countMap, type IntervalData, sumCounts } from './interval.js';
+import { addCounts, type CheckCount, countMap, type IntervalData, requestCounts, sumCounts } from './interval.js';
 import { IntervalMerger, IntervalRejectedError, type MergeNotice } from './interval-merger.js';
 import { warmUpMerging } from './merge-warm-up.js';
 import { summarizeMergedInterval } from './merged-forms.js';
@@ -208,7 +208,7 @@ export class RunAggregate {
     this.merger.flush();
     this.toAgents.settle();
     return {
-      requests: counts(this.byStatus, this.byError, this.flow?.expected ?? 0),
+      requests: requestCounts(this.byStatus, this.byError, this.flow?.expected ?? 0),
       latency: summarize(this.total),
       serviceTime: this.service ? summarize(this.service) : null,
       late: this.late,
@@ -229,7 +229,7 @@ export class RunAggregate {
       }),
       endpoints: [...this.endpoints].map(([name, e]) => ({
         name,
-        requests: counts(e.byStatus, e.byError, e.expected),
+        requests: requestCounts(e.byStatus, e.byError, e.expected),
         latency: summarize(e.histogram),
         ...(e.checks.size > 0
           ? { checks: [...e.checks].map(([check, t]) => ({ name: check, passed: t.passed, failed: t.failed })) }
@@ -287,19 +287,4 @@ export class RunAggregate {
     addChecks(totals.checks, e.checks);
     totals.expected += e.expected;
   }
-}
-
-/**
- * Request counts from statuses and errors: ok are the 2xx and 3xx responses (not a status 0 or 1xx a crafted
- * interval may hold) and, in a flow, the other responses a status check expected; errors are requests with no
- * response.
- */
-function counts(byStatus: Record<string, number>, byError: Record<string, number>, expected = 0): RequestCounts {
-  const errors = sumCounts(byError);
-  const responses = sumCounts(byStatus);
-  let ok = 0;
-  for (const [status, n] of Object.entries(byStatus)) if (Number(status) >= 200 && Number(status) < 400) ok += n;
-  // A crafted interval cannot make more responses ok than there are.
-  ok = Math.min(responses, ok + expected);
-  return { total: responses + errors, ok, errors, byStatus: { ...byStatus }, byError: { ...byError } };
 }

@@ -1,4 +1,5 @@
 import type { GeneratorHealth } from './health.js';
+import type { RequestCounts } from './result.js';
 import type { ClassBuckets } from './status-classes.js';
 
 /** Everything one recorder measured in [startMs, endMs) of the run's clock: the unit that crosses processes. */
@@ -78,4 +79,23 @@ export function sumCounts(counts: Record<string, number>): number {
 /** Adds `from` into `into`, key by key; `into` should come from `countMap()`, so no key is inherited. */
 export function addCounts(into: Record<string, number>, from: Record<string, number>): void {
   for (const k of Object.keys(from)) into[k] = (Object.hasOwn(into, k) ? (into[k] as number) : 0) + (from[k] ?? 0);
+}
+
+/**
+ * Request counts from statuses and errors: ok are the 2xx and 3xx responses (not a status 0 or 1xx a crafted
+ * interval may hold) and, in a flow, the other responses a status check expected; errors are requests with no
+ * response.
+ */
+export function requestCounts(
+  byStatus: Record<string, number>,
+  byError: Record<string, number>,
+  expected = 0,
+): RequestCounts {
+  const errors = sumCounts(byError);
+  const responses = sumCounts(byStatus);
+  let ok = 0;
+  for (const [status, n] of Object.entries(byStatus)) if (Number(status) >= 200 && Number(status) < 400) ok += n;
+  // A crafted interval cannot make more responses ok than there are.
+  ok = Math.min(responses, ok + expected);
+  return { total: responses + errors, ok, errors, byStatus: { ...byStatus }, byError: { ...byError } };
 }

@@ -3,7 +3,7 @@
 import { readEncodedHistogram } from './encoded-histogram.js';
 import { decodeHistogram, type Histogram, type Internals } from './histogram.js';
 import { V2_COOKIE, V2_HEADER_BYTES } from './v2-encoding.js';
-import { walkAdd, walkedTop } from './v2-walk.js';
+import { readWord, walkAdd, walkedTop, wordEndAt } from './v2-walk.js';
 
 /**
  * Adds `bytes` into `target`, the same as `readEncodedHistogram(bytes).addTo([target])`, for bytes that
@@ -64,14 +64,8 @@ function lowestCounted(raw: Uint8Array, end: number): number {
   let index = 0;
   let at = V2_HEADER_BYTES;
   while (at < end) {
-    let word = 0;
-    let scale = 1;
-    for (let i = 0; i < 9 && at < end; i++) {
-      const b = raw[at++] as number;
-      word += (i === 8 ? b : b & 0x7f) * scale;
-      scale *= 128;
-      if (i === 8 || (b & 0x80) === 0) break;
-    }
+    const word = readWord(raw, at);
+    at = wordEndAt();
     if (word % 2 === 1) {
       index += (word + 1) / 2;
       continue;

@@ -12,6 +12,31 @@ export function walked(): number {
   return total;
 }
 
+let wordEnd = 0;
+
+/**
+ * The LEB128 word at `at` (up to 9 bytes, the 9th whole; a ZigZag value, see walk), its end in `wordEndAt()`.
+ * Past the end of `raw` a byte reads as none: a word cut short ends there, and its walk's length check refuses it.
+ */
+export function readWord(raw: Uint8Array, at: number): number {
+  let b = raw[at++] as number;
+  let word = b & 0x7f;
+  let scale = 128;
+  for (let i = 1; i < 9 && (b & 0x80) !== 0; i++) {
+    b = raw[at++] as number;
+    word += (i === 8 ? b : b & 0x7f) * scale;
+    scale *= 128;
+    if (i === 8) break;
+  }
+  wordEnd = at;
+  return word;
+}
+
+/** Where the word that `readWord` read last ends. */
+export function wordEndAt(): number {
+  return wordEnd;
+}
+
 /**
  * Walks the payload into the arrays from `from` on; returns how many non-empty buckets, the sum of their counts
  * in `walked()`. The arrays hold an entry per payload byte from `from` on (a word is at least a byte).
@@ -74,21 +99,8 @@ export function walk(
         continue;
       }
     }
-    let word = raw[at++] as number;
-    if (word >= 0x80) {
-      word &= 0x7f;
-      let scale = 128;
-      for (let i = 1; i < 9; i++) {
-        const b = raw[at++] as number;
-        if (i === 8) {
-          word += b * scale;
-          break;
-        }
-        word += (b & 0x7f) * scale;
-        scale *= 128;
-        if ((b & 0x80) === 0) break;
-      }
-    }
+    const word = readWord(raw, at);
+    at = wordEnd;
     // ZigZag: an odd word skips (word + 1) / 2 empty buckets, an even one is the count of the next bucket. Beyond
     // integer arithmetic, a run is clamped to the layout (a count past it is refused below), and a count must fit
     // 32 bits.
@@ -170,21 +182,8 @@ export function walkAdd(raw: Uint8Array, end: number, array: Float64Array): numb
         continue;
       }
     }
-    let word = raw[at++] as number;
-    if (word >= 0x80) {
-      word &= 0x7f;
-      let scale = 128;
-      for (let i = 1; i < 9 && at < end; i++) {
-        const b = raw[at++] as number;
-        if (i === 8) {
-          word += b * scale;
-          break;
-        }
-        word += (b & 0x7f) * scale;
-        scale *= 128;
-        if ((b & 0x80) === 0) break;
-      }
-    }
+    const word = readWord(raw, at);
+    at = wordEnd;
     if (word % 2 === 1) {
       index = Math.min(MAX_INDEX, index + (word + 1) / 2);
       continue;

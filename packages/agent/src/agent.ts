@@ -253,6 +253,9 @@ export class Agent {
     const sink = logFirstErrors(this.log, (i: IntervalData) => this.send('interval', intervalToWire(runId, i)));
     return prepare(plan, sink, {
       workers: this.options.workers ?? 1,
+      // This thread keeps the link (heartbeats, intervals out) and, in `volley run`, the controller: a hot run's
+      // engine goes on a thread of its own, so none of that delays a send (the open model's lateness showed it).
+      ownThread: true,
       health: true,
       onThreadError: (err, thread) =>
         this.log.error({ thread, err: err.message }, 'engine thread failed or fell behind; the others go on'),

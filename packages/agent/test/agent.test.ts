@@ -53,7 +53,8 @@ describe('agent', () => {
   it('stops firing when the controller falls silent (dead-man switch)', async () => {
     const controller = await silentController(target.url);
     try {
-      const agent = new Agent({ url: controller.url, name: 'a', logger, agentTimeoutMs: 600 });
+      // Long enough for the run's engine thread to load (from sources, under tsx) and stream a few intervals.
+      const agent = new Agent({ url: controller.url, name: 'a', logger, agentTimeoutMs: 2_500 });
       const session = agent.serve();
       await session; // ends because the agent gave up on its controller, not because the 60 s run finished
       const stopped = target.stats().requests;

@@ -5,7 +5,7 @@ import type { IntervalSink, RunHandle, RunOptions } from './model-run.js';
 import { openModel } from './open-model.js';
 import { ThreadHealth } from './thread-health.js';
 import { prepareThreadedRun } from './threads/threaded-run.js';
-import { warmUp } from './warm-up.js';
+import { hotPlan, warmUp } from './warm-up.js';
 
 export type { IntervalSink, RunHandle, RunOptions, RunStats } from './model-run.js';
 
@@ -47,17 +47,25 @@ export interface PrepareOptions extends RunOptions {
   warmUpRequests?: number;
   /** Attach each thread's health (event-loop lag, CPU) to its intervals, measured on the real clock. */
   health?: boolean;
+  /**
+   * Run a hot plan's single engine thread apart from the caller's (a worker thread), so that whatever else the
+   * calling thread does (an agent's link, a local run's controller, progress and reports) never holds up a send
+   * or a measurement. A plan too short to be hot stays here, where a thread's start would cost more than it saves.
+   */
+  ownThread?: boolean;
 }
 
 /**
  * The engine's one entry point: gets a run ready without starting it. This process's HTTP path is warmed up and
  * the connections are opened, so the run's first second measures the server, not the generator's cold start.
- * With `workers` > 1 the same happens on each thread, hidden behind the same PreparedRun (threads run on the
- * real clock and network). An agent prepares when the Plan arrives and starts on the Start.
+ * With `workers` > 1 (or `ownThread` and a hot plan) the same happens on each worker thread, hidden behind the
+ * same PreparedRun (threads run on the real clock and network). An agent prepares when the Plan arrives and starts on the Start.
  */
 export function prepare(plan: Plan, sink: IntervalSink, options: PrepareOptions = {}): PreparedRun {
-  const { workers = 1, onThreadError, health = false, warmUpRequests, ...runOptions } = options;
-  if (workers > 1) {
+  const { workers = 1, onThreadError, health = false, warmUpRequests, ownThread = false, ...runOptions } = options;
+  // Threads run on the real clock and network: a run given a clock or a strategy (a test's) stays here.
+  const apart = ownThread && !runOptions.clock && !runOptions.strategy && hotPlan(plan);
+  if (workers > 1 || apart) {
     const threaded = prepareThreadedRun(plan, workers, sink, onThreadError, health);
     return {
       ready: threaded.prepared,

@@ -33,6 +33,11 @@ export function warmUpRequests(plan: Plan): number {
   return WARM_UP_REQUESTS;
 }
 
+/** Is the plan hot enough for the JIT to matter (it gets the full warm-up)? */
+export function hotPlan(plan: Plan): boolean {
+  return warmUpRequests(plan) === WARM_UP_REQUESTS;
+}
+
 let warming: Promise<void> | undefined;
 
 /**

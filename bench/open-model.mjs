@@ -12,6 +12,10 @@
 // loading the machine; the open model's lateness then measures them) is run again, up to --retries times; every
 // round's pressure is printed beside it.
 //
+// Beside Volley, each round runs Node's floor for the same question (bench/peers/socket-loop.mjs closed, then
+// bench/peers/socket-open-loop.mjs at each fraction of that; raw sockets, one prebuilt request, no parser), judged
+// the same way, so the note can tell what the machine allows from what Volley costs. --no-floor skips it.
+//
 // --cpu-prof DIR profiles the open run at the first fraction (node --cpu-prof; the run is in-process in the CLI)
 // and prints where its CPU goes (bench/cpu-profile.mjs), the schedule's own functions listed apart.
 import { execFile } from 'node:child_process';
@@ -32,6 +36,7 @@ const { values } = parseArgs({
     'max-pressure': { type: 'string', default: '0.25' },
     retries: { type: 'string', default: '2' },
     json: { type: 'boolean' },
+    'no-floor': { type: 'boolean' },
   },
 });
 const ROUNDS = Number(values.rounds);
@@ -84,6 +89,46 @@ function judge(r, rate) {
   };
 }
 
+const PEERS = join(new URL('.', import.meta.url).pathname, 'peers');
+
+/** One run of a floor peer (a script in bench/peers), its JSON line parsed. */
+function peer(script, args) {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [join(PEERS, script), url, values.connections, `${SECONDS}`, ...args],
+      { timeout: (SECONDS + 60) * 1000 },
+      (err, stdout, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve(JSON.parse(stdout))),
+    );
+  });
+}
+
+/** Node's floor: a raw-socket closed loop, then a raw-socket open loop at each fraction of it, judged as Volley is. */
+async function floorRound() {
+  const closed = await peer('socket-loop.mjs', []);
+  const x = closed.requests / closed.seconds;
+  const opens = [];
+  for (const f of FRACTIONS) {
+    const rate = Math.round(x * f);
+    const r = await peer('socket-open-loop.mjs', [`${rate}`]);
+    const lateAfter = r.late.slice(1).reduce((a, b) => a + b, 0);
+    const sentAfter = r.sent.slice(1).reduce((a, b) => a + b, 0);
+    const achieved = r.sent.reduce((a, b) => a + b, 0) / r.seconds;
+    const lateAfterPct = (100 * lateAfter) / Math.max(1, sentAfter);
+    const held = achieved >= 0.99 * rate && lateAfterPct <= 1 && r.dropped === 0;
+    opens.push({
+      fraction: f,
+      rate,
+      lateAfterPct,
+      lateFirst: r.late[0] ?? 0,
+      dropped: r.dropped,
+      cpuUs: r.cpuUs,
+      held,
+    });
+  }
+  return { closed: Math.round(x), closedCpuUs: closed.cpuUs, opens };
+}
+
 const target = values.url ? undefined : await startTargetProcess({});
 const url = values.url ?? target.url;
 const rounds = [];
@@ -105,7 +150,8 @@ async function oneRound(round) {
     if (prof) profiled = readdirSync(prof).map((f) => join(prof, f));
     opens.push({ fraction: f, ...judge(r, rate) });
   }
-  return { closed: Math.round(x), closedCpuUs: closed.cpuUs, opens };
+  const floor = values['no-floor'] ? undefined : await floorRound();
+  return { closed: Math.round(x), closedCpuUs: closed.cpuUs, opens, floor };
 }
 
 try {
@@ -127,18 +173,31 @@ else {
     `open model vs closed model, one thread, ${values.connections} connections, ${SECONDS}s runs, same server, each round closed then open at f x closed`,
   );
   console.log('  (held: achieved >= 99% of asked, <= 1% late after the first second, none dropped; goal: held at 0.8)');
-  for (const [i, r] of rounds.entries()) {
-    const cells = r.opens.map(
+  const cellsOf = (r) =>
+    r.opens.map(
       (o) =>
         `${o.fraction}: ${o.rate} -> ${o.held ? 'held' : 'NOT held'} (${o.lateAfterPct.toFixed(2)}% late after 1 s, ${o.lateFirst} late in the first second${o.dropped ? `, ${o.dropped} dropped` : ''}, ${o.cpuUs.toFixed(1)} µs CPU/req)`,
     );
+  for (const [i, r] of rounds.entries()) {
     const pressure = Number.isNaN(r.pressure) ? '' : ` [CPU pressure ${(100 * r.pressure).toFixed(0)}%]`;
     console.log(
-      `  round ${i + 1}${pressure}: closed ${r.closed} req/s ${r.closedCpuUs.toFixed(1)} µs CPU/req; ${cells.join('; ')}`,
+      `  round ${i + 1}${pressure}: closed ${r.closed} req/s ${r.closedCpuUs.toFixed(1)} µs CPU/req; ${cellsOf(r).join('; ')}`,
+    );
+    if (r.floor) {
+      console.log(
+        `    Node floor (raw sockets): closed ${r.floor.closed} req/s ${r.floor.closedCpuUs.toFixed(1)} µs CPU/req; ${cellsOf(r.floor).join('; ')}`,
+      );
+    }
+  }
+  const bestOf = (opens) => Math.max(0, ...opens.filter((o) => o.held).map((o) => o.fraction));
+  const best = rounds.map((r) => bestOf(r.opens));
+  console.log(`  highest fraction held, median of rounds: ${median(best)} x closed (per round: ${best.join(', ')})`);
+  if (rounds.every((r) => r.floor)) {
+    const floorBest = rounds.map((r) => bestOf(r.floor.opens));
+    console.log(
+      `  Node floor, highest fraction held: ${median(floorBest)} x its closed loop (per round: ${floorBest.join(', ')})`,
     );
   }
-  const best = rounds.map((r) => Math.max(0, ...r.opens.filter((o) => o.held).map((o) => o.fraction)));
-  console.log(`  highest fraction held, median of rounds: ${median(best)} x closed (per round: ${best.join(', ')})`);
 }
 if (profiled) {
   const { execFileSync } = await import('node:child_process');

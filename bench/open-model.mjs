@@ -12,9 +12,11 @@
 // loading the machine; the open model's lateness then measures them) is run again, up to --retries times; every
 // round's pressure is printed beside it.
 //
-// Beside Volley, each round runs Node's floor for the same question (bench/peers/socket-loop.mjs closed, then
-// bench/peers/socket-open-loop.mjs at each fraction of that; raw sockets, one prebuilt request, no parser), judged
-// the same way, so the note can tell what the machine allows from what Volley costs. --no-floor skips it.
+// Beside Volley, each round asks two floors the same question, judged the same way, so that what the machine
+// allows can be told from what Volley costs: Node's (bench/peers/socket-loop.mjs closed, then socket-open-loop.mjs
+// at each fraction of that: raw sockets, one prebuilt request, no parser) and undici's (undici-dispatch.mjs, then
+// undici-open-loop.mjs: Client.dispatch with reused handlers, what Volley's engine is built on). --no-floor skips
+// them.
 //
 // --cpu-prof DIR profiles the open run at the first fraction (node --cpu-prof; the run is in-process in the CLI)
 // and prints where its CPU goes (bench/cpu-profile.mjs), the schedule's own functions listed apart.
@@ -103,14 +105,14 @@ function peer(script, args) {
   });
 }
 
-/** Node's floor: a raw-socket closed loop, then a raw-socket open loop at each fraction of it, judged as Volley is. */
-async function floorRound() {
-  const closed = await peer('socket-loop.mjs', []);
+/** A floor: its closed loop, then its open loop at each fraction of that, judged as Volley is. */
+async function floorRound(closedScript, openScript) {
+  const closed = await peer(closedScript, []);
   const x = closed.requests / closed.seconds;
   const opens = [];
   for (const f of FRACTIONS) {
     const rate = Math.round(x * f);
-    const r = await peer('socket-open-loop.mjs', [`${rate}`]);
+    const r = await peer(openScript, [`${rate}`]);
     const lateAfter = r.late.slice(1).reduce((a, b) => a + b, 0);
     const sentAfter = r.sent.slice(1).reduce((a, b) => a + b, 0);
     const achieved = r.sent.reduce((a, b) => a + b, 0) / r.seconds;
@@ -150,8 +152,10 @@ async function oneRound(round) {
     if (prof) profiled = readdirSync(prof).map((f) => join(prof, f));
     opens.push({ fraction: f, ...judge(r, rate) });
   }
-  const floor = values['no-floor'] ? undefined : await floorRound();
-  return { closed: Math.round(x), closedCpuUs: closed.cpuUs, opens, floor };
+  if (values['no-floor']) return { closed: Math.round(x), closedCpuUs: closed.cpuUs, opens };
+  const floor = await floorRound('socket-loop.mjs', 'socket-open-loop.mjs');
+  const undici = await floorRound('undici-dispatch.mjs', 'undici-open-loop.mjs');
+  return { closed: Math.round(x), closedCpuUs: closed.cpuUs, opens, floor, undici };
 }
 
 try {
@@ -183,20 +187,26 @@ else {
     console.log(
       `  round ${i + 1}${pressure}: closed ${r.closed} req/s ${r.closedCpuUs.toFixed(1)} µs CPU/req; ${cellsOf(r).join('; ')}`,
     );
-    if (r.floor) {
-      console.log(
-        `    Node floor (raw sockets): closed ${r.floor.closed} req/s ${r.floor.closedCpuUs.toFixed(1)} µs CPU/req; ${cellsOf(r.floor).join('; ')}`,
-      );
+    for (const [name, f] of [
+      ['Node floor (raw sockets)', r.floor],
+      ['undici floor (Client.dispatch)', r.undici],
+    ]) {
+      if (f)
+        console.log(
+          `    ${name}: closed ${f.closed} req/s ${f.closedCpuUs.toFixed(1)} µs CPU/req; ${cellsOf(f).join('; ')}`,
+        );
     }
   }
   const bestOf = (opens) => Math.max(0, ...opens.filter((o) => o.held).map((o) => o.fraction));
   const best = rounds.map((r) => bestOf(r.opens));
   console.log(`  highest fraction held, median of rounds: ${median(best)} x closed (per round: ${best.join(', ')})`);
-  if (rounds.every((r) => r.floor)) {
-    const floorBest = rounds.map((r) => bestOf(r.floor.opens));
-    console.log(
-      `  Node floor, highest fraction held: ${median(floorBest)} x its closed loop (per round: ${floorBest.join(', ')})`,
-    );
+  for (const [name, key] of [
+    ['Node floor', 'floor'],
+    ['undici floor', 'undici'],
+  ]) {
+    if (!rounds.every((r) => r[key])) continue;
+    const held = rounds.map((r) => bestOf(r[key].opens));
+    console.log(`  ${name}, highest fraction held: ${median(held)} x its closed loop (per round: ${held.join(', ')})`);
   }
 }
 if (profiled) {

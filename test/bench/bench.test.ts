@@ -19,6 +19,7 @@ describe('npm run bench -- --quick', () => {
     assert.match(out.stdout, /volley\/undici = [\d.]+ .*undici\/net\.Socket = [\d.]+/);
     assert.match(out.stdout, /highest fraction held, median of rounds: [\d.]+ x closed/);
     assert.match(out.stdout, /Node floor, highest fraction held: [\d.]+ x its closed loop/);
+    assert.match(out.stdout, /undici floor, highest fraction held: [\d.]+ x its closed loop/);
     assert.match(out.stdout, /requests\s+warm-up ms/);
     assert.match(out.stdout, /volley run URL -n 1\s+\d+ ms/);
     assert.match(out.stdout, /controller RSS \d+ MiB after the first interval/);

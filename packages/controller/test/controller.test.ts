@@ -225,9 +225,16 @@ describe('controller and agents over a real WebSocket', () => {
     const url = await c.listen();
     const agent = new Agent({ url, token: TOKEN, name: 'a', logger });
     const session = agent.serve();
+    const before = target.stats().requests;
     const running = c.run();
-    setTimeout(() => c.abort('test'), 500);
+    // Once the load is on (the engine's thread loads first: from sources, under tsx, that can take a second).
+    const firing = setInterval(() => {
+      if (target.stats().requests === before) return;
+      clearInterval(firing);
+      setTimeout(() => c.abort('test'), 200);
+    }, 20);
     const result = await running;
+    clearInterval(firing);
     await session;
     assert.equal(result.aborted, true);
     assert.ok(result.requests.total > 0, 'requests measured before the abort are kept');

@@ -107,7 +107,7 @@ export class Agent {
         const held = this.slot.phase !== 'idle';
         this.halt('connection to controller closed');
         this.log.info({ code, reason: reason.toString() }, 'session closed');
-        failure.then((lasting) => {
+        Promise.all([failure, this.slot.released]).then(([lasting]) => {
           const err = lasting ?? this.rejection;
           if (err && (lasting || !held)) reject(err);
           else resolve();

@@ -19,6 +19,15 @@ export type Phase = State['phase'];
  */
 export class RunSlot {
   private state: State = { phase: 'idle' };
+  private releasing: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Resolves once what the last `halt` stopped is gone: a dropped run's connections closed (its engine thread
+   * exited), an aborted run done. A session ends only then, so nothing it held outlives it.
+   */
+  get released(): Promise<void> {
+    return this.releasing.then(() => {});
+  }
 
   get phase(): Phase {
     return this.state.phase;
@@ -72,13 +81,14 @@ export class RunSlot {
         return 'idle';
       case 'starting':
         clearTimeout(state.timer);
-        state.prepared.discard();
+        this.releasing = state.prepared.discard();
         break;
       case 'planned':
-        state.prepared.discard();
+        this.releasing = state.prepared.discard();
         break;
       case 'running':
         state.run.abort();
+        this.releasing = state.run.done;
         return 'running';
       default: {
         const unreachable: never = state;

@@ -33,8 +33,8 @@ export interface PreparedRun {
   readonly ready: Promise<void>;
   /** Starts now, with whatever is ready. Once. */
   start(): RunHandle;
-  /** Drops a run that will not start: closes what it opened. */
-  discard(): void;
+  /** Drops a run that will not start: closes what it opened; resolves once it is closed (its threads exited). */
+  discard(): Promise<void>;
 }
 
 /** How a run is spread over this process, and (for tests) what time and network it runs on. */
@@ -73,7 +73,10 @@ export function prepare(plan: Plan, sink: IntervalSink, options: PrepareOptions 
         threaded.start();
         return threaded;
       },
-      discard: () => threaded.abort(),
+      discard: () => {
+        threaded.abort();
+        return threaded.exited;
+      },
     };
   }
   const model = engineModel(plan);
@@ -96,6 +99,7 @@ export function prepare(plan: Plan, sink: IntervalSink, options: PrepareOptions 
     discard: () => {
       meter?.stop();
       run.discard();
+      return Promise.resolve();
     },
   };
 }

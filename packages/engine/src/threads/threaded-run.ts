@@ -30,6 +30,8 @@ export class ThreadedRun implements RunHandle {
   readonly started: Promise<void>;
   /** Resolves when every thread has loaded, warmed up and opened its connections (or ended). Never rejects. */
   readonly prepared: Promise<void>;
+  /** Resolves when every thread has exited: nothing of the run is open any more (its sockets went with them). */
+  readonly exited: Promise<void>;
   private markPrepared!: () => void;
   private markStarted!: () => void;
   private readonly threads: Worker[] = [];
@@ -66,6 +68,7 @@ export class ThreadedRun implements RunHandle {
     this.prepared = new Promise((resolve) => {
       this.markPrepared = resolve;
     });
+    const exits: Promise<void>[] = [];
     this.merger = new IntervalMerger<number>(
       (merged) => {
         this.intervals = merged.seq + 1;
@@ -115,8 +118,10 @@ export class ThreadedRun implements RunHandle {
         end();
       });
       thread.on('exit', end);
+      exits.push(new Promise((resolve) => thread.once('exit', () => resolve())));
       this.threads.push(thread);
     });
+    this.exited = Promise.all(exits).then(() => {});
   }
 
   /** Starts a run made with `autoStart` false (see `prepareThreadedRun`): now, or once every thread has loaded. */

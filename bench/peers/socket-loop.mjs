@@ -6,12 +6,11 @@
 //
 //   node bench/peers/socket-loop.mjs URL CONNECTIONS SECONDS
 import { connect } from 'node:net';
+import { onResponses } from './responses.mjs';
 
 const [url, connections, seconds] = process.argv.slice(2);
 const { hostname, port, pathname, search, host } = new URL(url);
 const request = Buffer.from(`GET ${pathname}${search} HTTP/1.1\r\nhost: ${host}\r\nconnection: keep-alive\r\n\r\n`);
-const HEAD_END = Buffer.from('\r\n\r\n');
-const LENGTH = /content-length: *(\d+)/i;
 let count = 0;
 let running = true;
 const sockets = [];
@@ -19,20 +18,10 @@ const sockets = [];
 function loop() {
   const socket = connect({ host: hostname, port: Number(port) || 80, noDelay: true });
   sockets.push(socket);
-  let pending = Buffer.alloc(0);
   socket.on('connect', () => socket.write(request));
-  socket.on('data', (chunk) => {
-    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-    for (;;) {
-      const end = pending.indexOf(HEAD_END);
-      if (end < 0) return;
-      const length = Number(LENGTH.exec(pending.latin1Slice(0, end))?.[1] ?? 0);
-      const whole = end + 4 + length;
-      if (pending.length < whole) return;
-      pending = pending.subarray(whole);
-      count++;
-      if (running) socket.write(request);
-    }
+  onResponses(socket, () => {
+    count++;
+    if (running) socket.write(request);
   });
   socket.on('error', () => {});
 }

@@ -8,12 +8,11 @@
 //   node bench/peers/socket-open-loop.mjs URL CONNECTIONS SECONDS RATE
 import { connect } from 'node:net';
 import { openSchedule } from './open-schedule.mjs';
+import { onResponses } from './responses.mjs';
 
 const [url, connections, seconds, rate] = process.argv.slice(2);
 const { hostname, port, pathname, search, host } = new URL(url);
 const request = Buffer.from(`GET ${pathname}${search} HTTP/1.1\r\nhost: ${host}\r\nconnection: keep-alive\r\n\r\n`);
-const HEAD_END = Buffer.from('\r\n\r\n');
-const LENGTH = /content-length: *(\d+)/i;
 const sockets = [];
 let schedule;
 
@@ -21,20 +20,8 @@ function open() {
   return new Promise((resolve) => {
     const socket = connect({ host: hostname, port: Number(port) || 80, noDelay: true });
     sockets.push(socket);
-    let pending = Buffer.alloc(0);
     socket.on('connect', () => resolve(socket));
-    socket.on('data', (chunk) => {
-      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-      for (;;) {
-        const end = pending.indexOf(HEAD_END);
-        if (end < 0) return;
-        const length = Number(LENGTH.exec(pending.latin1Slice(0, end))?.[1] ?? 0);
-        const whole = end + 4 + length;
-        if (pending.length < whole) return;
-        pending = pending.subarray(whole);
-        schedule.release(socket);
-      }
-    });
+    onResponses(socket, () => schedule.release(socket));
     socket.on('error', () => {});
   });
 }

@@ -18,8 +18,8 @@
 // undici-open-loop.mjs: Client.dispatch with reused handlers, what Volley's engine is built on). --no-floor skips
 // them.
 //
-// --cpu-prof DIR profiles the open run at the first fraction (node --cpu-prof; the run is in-process in the CLI)
-// and prints where its CPU goes (bench/cpu-profile.mjs), the schedule's own functions listed apart.
+// --cpu-prof DIR profiles the open run at the first fraction (node --cpu-prof: one profile per thread, the
+// engine's own among them) and prints where its CPU goes (bench/cpu-profile.mjs), the schedule's own functions listed apart.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -117,7 +117,7 @@ async function floorRound(closedScript, openScript) {
     const sentAfter = r.sent.slice(1).reduce((a, b) => a + b, 0);
     const achieved = r.sent.reduce((a, b) => a + b, 0) / r.seconds;
     const lateAfterPct = (100 * lateAfter) / Math.max(1, sentAfter);
-    const held = achieved >= 0.99 * rate && lateAfterPct <= 1 && r.dropped === 0;
+    const held = achieved >= 0.99 * rate && lateAfterPct <= 1 && r.dropped === 0 && r.errors === 0;
     opens.push({
       fraction: f,
       rate,

@@ -16,6 +16,7 @@ export function openSchedule({ units, rate, seconds, send }) {
   const free = [...units];
   let begun = 0;
   let responses = 0;
+  let errors = 0;
   let timer;
   let running = true;
   const t0 = performance.now();
@@ -47,20 +48,30 @@ export function openSchedule({ units, rate, seconds, send }) {
       free.push(unit);
       if (timer === undefined) pump();
     },
+    /** A request that ended without a response: its unit is free again, and the error counted. */
+    failed(unit) {
+      errors++;
+      responses--;
+      this.release(unit);
+    },
     /** Sends what was due and has a free unit (late), as Volley's open model does at its deadline, then stops. */
     done() {
       clearTimeout(timer);
       pump();
       running = false;
       clearTimeout(timer);
+      const elapsedMs = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
+      // Dropped: due by now (a timer may fire a hair before the end) and never sent, every unit being busy.
+      const due = Math.min(total, Math.floor(elapsedMs / intervalMs) + 1);
       return {
         requests: responses,
-        seconds: (performance.now() - t0) / 1000,
+        errors,
+        seconds: elapsedMs / 1000,
         cpuUs: (cpu.user + cpu.system) / Math.max(1, responses),
         sent,
         late,
-        dropped: total - begun,
+        dropped: Math.max(0, due - begun),
       };
     },
   };

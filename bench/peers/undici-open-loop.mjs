@@ -30,7 +30,7 @@ class Connection {
     schedule.release(this);
   }
   onError() {
-    setImmediate(() => schedule.release(this));
+    setImmediate(() => schedule.failed(this));
   }
 }
 

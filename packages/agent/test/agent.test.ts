@@ -22,9 +22,14 @@ async function silentController(
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
   const received: Message[] = [];
   wss.on('connection', (ws) => {
+    // Heard from until the run has sent its first interval (its engine thread loads first: from sources, under
+    // tsx, that can take a second or more), then silent.
+    const beats = setInterval(() => ws.send(encode('heartbeat', { sentAtMs: Date.now() })), 100);
+    ws.on('close', () => clearInterval(beats));
     ws.on('message', (data: Buffer) => {
       const msg = decode(data);
       received.push(msg);
+      if (msg.kind === 'interval') clearInterval(beats);
       if (msg.kind !== 'hello') return;
       const plan = planToWire(
         resolvePlan({ url: targetUrl, durationMs: 60_000, connections: 2, intervalMs: 200 }),
@@ -53,8 +58,7 @@ describe('agent', () => {
   it('stops firing when the controller falls silent (dead-man switch)', async () => {
     const controller = await silentController(target.url);
     try {
-      // Long enough for the run's engine thread to load (from sources, under tsx) and stream a few intervals.
-      const agent = new Agent({ url: controller.url, name: 'a', logger, agentTimeoutMs: 2_500 });
+      const agent = new Agent({ url: controller.url, name: 'a', logger, agentTimeoutMs: 600 });
       const session = agent.serve();
       await session; // ends because the agent gave up on its controller, not because the 60 s run finished
       const stopped = target.stats().requests;

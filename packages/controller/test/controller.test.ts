@@ -233,8 +233,7 @@ describe('controller and agents over a real WebSocket', () => {
       clearInterval(firing);
       setTimeout(() => c.abort('test'), 200);
     }, 20);
-    const result = await running;
-    clearInterval(firing);
+    const result = await running.finally(() => clearInterval(firing));
     await session;
     assert.equal(result.aborted, true);
     assert.ok(result.requests.total > 0, 'requests measured before the abort are kept');

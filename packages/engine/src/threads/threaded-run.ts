@@ -142,6 +142,12 @@ export class ThreadedRun implements RunHandle {
   abort(): void {
     if (this.aborted) return;
     this.aborted = true;
+    // Threads not told to start have measured nothing: they go now, not after a warm-up and connections they
+    // would only close again (against a target that does not answer, that wait is a connect timeout).
+    if (!this.startSent) {
+      for (const t of this.threads) void t.terminate();
+      return;
+    }
     for (const t of this.threads) this.post(t, { type: 'abort' });
   }
 

@@ -4,7 +4,7 @@ import type { EngineModel } from './model.js';
 import type { IntervalSink, RunHandle, RunOptions } from './model-run.js';
 import { openModel } from './open-model.js';
 import { ThreadHealth } from './thread-health.js';
-import { prepareThreadedRun } from './threads/threaded-run.js';
+import { prepareThreadedRun, type ThreadedRun } from './threads/threaded-run.js';
 import { hotPlan, warmUp } from './warm-up.js';
 
 export type { IntervalSink, RunHandle, RunOptions, RunStats } from './model-run.js';
@@ -53,32 +53,74 @@ export interface PrepareOptions extends RunOptions {
    * or a measurement. A plan too short to be hot stays here, where a thread's start would cost more than it saves.
    */
   ownThread?: boolean;
+  /** Tests: the engine thread's script instead of the engine's own (one that crashes, say). */
+  threadScript?: URL;
 }
 
 /**
  * The engine's one entry point: gets a run ready without starting it. This process's HTTP path is warmed up and
  * the connections are opened, so the run's first second measures the server, not the generator's cold start.
  * With `workers` > 1 (or `ownThread` and a hot plan) the same happens on each worker thread, hidden behind the
- * same PreparedRun (threads run on the real clock and network). An agent prepares when the Plan arrives and starts on the Start.
+ * same PreparedRun (threads run on the real clock and network). An agent prepares when the Plan arrives and
+ * starts on the Start.
  */
 export function prepare(plan: Plan, sink: IntervalSink, options: PrepareOptions = {}): PreparedRun {
-  const { workers = 1, onThreadError, health = false, warmUpRequests, ownThread = false, ...runOptions } = options;
+  const { workers = 1, onThreadError, health = false, ownThread = false, threadScript } = options;
+  if (workers > 1) return prepareThreads(prepareThreadedRun(plan, workers, sink, onThreadError, health, threadScript));
   // Threads run on the real clock and network: a run given a clock or a strategy (a test's) stays here.
-  const apart = ownThread && !runOptions.clock && !runOptions.strategy && hotPlan(plan);
-  if (workers > 1 || apart) {
-    const threaded = prepareThreadedRun(plan, workers, sink, onThreadError, health);
-    return {
-      ready: threaded.prepared,
-      start: () => {
-        threaded.start();
-        return threaded;
-      },
-      discard: () => {
-        threaded.abort();
-        return threaded.exited;
-      },
-    };
-  }
+  if (ownThread && !options.clock && !options.strategy && hotPlan(plan)) return prepareApart(plan, sink, options);
+  return prepareHere(plan, sink, options);
+}
+
+/** A run on worker threads, behind the PreparedRun every caller sees. */
+function prepareThreads(threaded: ThreadedRun): PreparedRun {
+  return {
+    ready: threaded.prepared,
+    start: () => {
+      threaded.start();
+      return threaded;
+    },
+    discard: () => {
+      threaded.abort();
+      return threaded.exited;
+    },
+  };
+}
+
+/**
+ * A hot run on one worker thread of its own; if that thread cannot load (its script missing from a broken
+ * install, a crash before it was ready), the run is prepared here instead, as a short one is, rather than
+ * starting with no engine at all.
+ */
+function prepareApart(plan: Plan, sink: IntervalSink, options: PrepareOptions): PreparedRun {
+  const { onThreadError, health = false, threadScript } = options;
+  const threaded = prepareThreadedRun(plan, 1, sink, onThreadError, health, threadScript);
+  let chosen = prepareThreads(threaded);
+  let dropped = false;
+  let started = false;
+  const ready = threaded.prepared.then(() => {
+    // Started before it was ready (the caller did not wait): the start went to the thread, and stays there.
+    if (dropped || started || threaded.loaded > 0) return;
+    chosen = prepareHere(plan, sink, options);
+    return chosen.ready;
+  });
+  return {
+    ready,
+    start: () => {
+      started = true;
+      return chosen.start();
+    },
+    discard: () => {
+      dropped = true;
+      return chosen.discard();
+    },
+  };
+}
+
+/** The run on this thread. */
+function prepareHere(plan: Plan, sink: IntervalSink, options: PrepareOptions): PreparedRun {
+  const { health = false, warmUpRequests, clock, strategy } = options;
+  const runOptions: RunOptions = { ...(clock ? { clock } : {}), ...(strategy ? { strategy } : {}) };
   const model = engineModel(plan);
   const meter = health ? new ThreadHealth() : undefined;
   // Read once per interval, as the interval closes: nothing on the request path.

@@ -66,4 +66,25 @@ describe('a hot run on its own thread', () => {
     assert.equal(after.requests, before.requests);
     assert.equal(after.open, 0, 'no connection left open');
   });
+
+  it('whose thread cannot load runs here instead, every request sent and measured', async () => {
+    const before = await target.stats();
+    const intervals: IntervalData[] = [];
+    const errors: string[] = [];
+    const plan = resolvePlan({ url: target.url, requests: 6_000, connections: 4 } as PlanInput);
+    const prepared = prepare(plan, (i) => intervals.push(i), {
+      ownThread: true,
+      threadScript: new URL('./unloadable-worker.ts', import.meta.url),
+      onThreadError: (err) => errors.push(err.message),
+    });
+    await prepared.ready;
+    const stats = await prepared.start().done;
+    assert.match(errors.join(), /cannot load/, 'the thread that failed is reported');
+    assert.equal(stats.requests, 6_000);
+    assert.equal(
+      intervals.reduce((n, i) => n + sumCounts(i.byStatus), 0),
+      6_000,
+    );
+    assert.equal((await target.stats()).requests - before.requests, 6_000);
+  });
 });

@@ -41,6 +41,8 @@ export class ThreadedRun implements RunHandle {
   /** Threads still running: the merger waits only for these (one that ended has sent all it will send). */
   private readonly running = new Set<number>();
   private ready = 0;
+  /** Threads that said they were ready (not those that died first). */
+  private loadedThreads = 0;
   private go: boolean;
   private startSent = false;
   private aborted = false;
@@ -102,6 +104,7 @@ export class ThreadedRun implements RunHandle {
       thread.on('message', (message: FromWorker) => {
         if (message.type === 'ready') {
           loaded = true;
+          this.loadedThreads++;
           this.ready++;
           this.startIfReady();
         } else if (message.type === 'interval') {
@@ -122,6 +125,11 @@ export class ThreadedRun implements RunHandle {
       this.threads.push(thread);
     });
     this.exited = Promise.all(exits).then(() => {});
+  }
+
+  /** Threads that loaded, warmed up and opened their connections: 0 when every one died first. */
+  get loaded(): number {
+    return this.loadedThreads;
   }
 
   /** Starts a run made with `autoStart` false (see `prepareThreadedRun`): now, or once every thread has loaded. */
@@ -209,6 +217,7 @@ export function prepareThreadedRun(
   sink: IntervalSink,
   onError?: (err: Error, thread: number) => void,
   health = false,
+  script?: URL,
 ): ThreadedRun {
-  return new ThreadedRun(plan, workers, sink, onError, false, undefined, health);
+  return new ThreadedRun(plan, workers, sink, onError, false, script, health);
 }

@@ -258,7 +258,8 @@ export class Agent {
       ownThread: true,
       health: true,
       onThreadError: (err, thread) =>
-        this.log.error({ thread, err: err.message }, 'engine thread failed or fell behind; the others go on'),
+        // With one thread that could not load, the run goes on on this thread instead (see prepare's ownThread).
+        this.log.error({ thread, err: err.message }, 'engine thread failed or fell behind; what it measured is kept'),
     });
   }
 

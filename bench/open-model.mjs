@@ -71,24 +71,40 @@ function cli(args, nodeArgs) {
   });
 }
 
-/** Held or not, from the intervals of one open run. */
-function judge(r, rate) {
-  const [first, ...rest] = r.intervals;
-  const lateAfter = rest.reduce((n, i) => n + (i.late ?? 0), 0);
-  const sentAfter = rest.reduce((n, i) => n + i.requests, 0);
-  const dropped = r.throughput.dropped ?? 0;
-  const held =
-    r.throughput.achieved >= 0.99 * rate && lateAfter <= 0.01 * sentAfter && dropped === 0 && r.requests.errors === 0;
+/**
+ * Held or not, Volley's and the floors' alike: the asked rate achieved (99%), at most 1% of sends late after the
+ * first second, none dropped, no errors. `late` and `sent` are counted per second (or per interval), first first.
+ */
+function verdict({ late, sent, achieved, dropped, errors, cpuUs }, rate) {
+  const lateAfter = late.slice(1).reduce((a, b) => a + b, 0);
+  const sentAfter = sent.slice(1).reduce((a, b) => a + b, 0);
+  const held = achieved >= 0.99 * rate && lateAfter <= 0.01 * sentAfter && dropped === 0 && errors === 0;
   return {
     rate,
-    achieved: Math.round(r.throughput.achieved),
+    achieved: Math.round(achieved),
     lateAfterPct: (100 * lateAfter) / Math.max(1, sentAfter),
-    lateFirst: first?.late ?? 0,
+    lateFirst: late[0] ?? 0,
     dropped,
-    errors: r.requests.errors,
-    cpuUs: r.cpuUs,
+    errors,
+    cpuUs,
     held,
   };
+}
+
+/** Held or not, from the intervals of one open run of Volley's. */
+function judge(r, rate) {
+  const { throughput, requests, intervals, cpuUs } = r;
+  return verdict(
+    {
+      late: intervals.map((i) => i.late ?? 0),
+      sent: intervals.map((i) => i.requests),
+      achieved: throughput.achieved,
+      dropped: throughput.dropped ?? 0,
+      errors: requests.errors,
+      cpuUs,
+    },
+    rate,
+  );
 }
 
 const PEERS = join(new URL('.', import.meta.url).pathname, 'peers');
@@ -113,20 +129,8 @@ async function floorRound(closedScript, openScript) {
   for (const f of FRACTIONS) {
     const rate = Math.round(x * f);
     const r = await peer(openScript, [`${rate}`]);
-    const lateAfter = r.late.slice(1).reduce((a, b) => a + b, 0);
-    const sentAfter = r.sent.slice(1).reduce((a, b) => a + b, 0);
     const achieved = r.sent.reduce((a, b) => a + b, 0) / r.seconds;
-    const lateAfterPct = (100 * lateAfter) / Math.max(1, sentAfter);
-    const held = achieved >= 0.99 * rate && lateAfterPct <= 1 && r.dropped === 0 && r.errors === 0;
-    opens.push({
-      fraction: f,
-      rate,
-      lateAfterPct,
-      lateFirst: r.late[0] ?? 0,
-      dropped: r.dropped,
-      cpuUs: r.cpuUs,
-      held,
-    });
+    opens.push({ fraction: f, ...verdict({ ...r, achieved }, rate) });
   }
   return { closed: Math.round(x), closedCpuUs: closed.cpuUs, opens };
 }

@@ -41,18 +41,22 @@ export function openSchedule({ units, rate, seconds, send }) {
     }
   }
 
+  /** A unit is free again: with sends waiting for one (no timer armed), they go now. */
+  function back(unit) {
+    free.push(unit);
+    if (timer === undefined) pump();
+  }
+
   pump();
   return {
     release(unit) {
       responses++;
-      free.push(unit);
-      if (timer === undefined) pump();
+      back(unit);
     },
     /** A request that ended without a response: its unit is free again, and the error counted. */
     failed(unit) {
       errors++;
-      responses--;
-      this.release(unit);
+      back(unit);
     },
     /** Sends what was due and has a free unit (late), as Volley's open model does at its deadline, then stops. */
     done() {

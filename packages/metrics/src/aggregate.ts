@@ -1,7 +1,7 @@
 import { DeferredAdds } from './deferred-adds.js';
 import { type GeneratorHealth, HealthTally } from './health.js';
 import { createTotalHistogram, type Histogram } from './histogram.js';
-import { addCounts, type CheckCount, countMap, type IntervalData, requestCounts, sumCounts } from './interval.js';
+import { addCounts, type CheckCount, countMap, type IntervalData, requestCounts } from './interval.js';
 import { IntervalMerger, IntervalRejectedError, type MergeNotice } from './interval-merger.js';
 import { warmUpMerging } from './merge-warm-up.js';
 import { summarizeMergedInterval } from './merged-forms.js';
@@ -150,27 +150,14 @@ export class RunAggregate {
   add(agentId: string, interval: IntervalData): void {
     const agent = this.agents.get(agentId);
     if (!agent) throw new IntervalRejectedError('unknown-member', agentId, interval.seq, 'not a member');
-    let errors = sumCounts(interval.byError);
-    let requests = sumCounts(interval.byStatus) + errors;
-    // A NaN or negative count is refused by the merger below; it must not reach the sums even for a moment.
-    if (!(Number.isFinite(requests) && requests >= 0 && Number.isFinite(errors) && errors >= 0)) {
-      requests = 0;
-      errors = 0;
-    }
-    // Counted before the merge, which may emit intervals whose listeners read them live; taken back if refused.
-    agent.requests += requests;
-    agent.errors += errors;
-    // Subtleness ahead: adding 2,000 reports into 2,000 cold totals doubled the path the interval waits on. The bytes
-    // wait; deferred before the merge (this interval's listeners read the totals), withdrawn if refused.
-    this.toAgents.defer(agent.histogram, interval.histogram);
-    try {
-      this.merger.add(agentId, interval);
-    } catch (err) {
-      this.toAgents.withdraw();
-      agent.requests -= requests;
-      agent.errors -= errors;
-      throw err;
-    }
+    // Counted once accepted and before the merge, which may emit intervals whose listeners read them live.
+    // Subtleness ahead: adding 2,000 reports into 2,000 cold totals doubled the path the interval waits on, so
+    // the bytes wait (DeferredAdds); deferred before the merge too, as this interval's listeners read the totals.
+    this.merger.add(agentId, interval, ({ responses, errors }) => {
+      agent.requests += responses + errors;
+      agent.errors += errors;
+      this.toAgents.defer(agent.histogram, interval.histogram);
+    });
     this.toAgents.bound();
     if (interval.health) agent.health.add(interval.health, interval.endMs - interval.startMs);
   }

@@ -31,7 +31,7 @@ export class DeferredAdds {
     return this.into.length - this.done;
   }
 
-  /** `bytes` go into `into` later: checked by then (or withdrawn), as settling reads them again. */
+  /** `bytes` go into `into` later: bytes the merger accepted, as settling does not check them again. */
   defer(into: Histogram, bytes: Uint8Array): void {
     // Copied: bytes off the wire are a view of a socket's read buffer (64 KiB, one per connection), which a kept
     // view would keep alive: 2,000 of them were 130 MiB.
@@ -45,13 +45,6 @@ export class DeferredAdds {
     this.store.set(bytes, start);
     this.into.push(into);
     this.ends.push(end);
-  }
-
-  /** Takes back the last `defer`, unless it was added already (a report refused after all). */
-  withdraw(): void {
-    if (this.pending === 0) return;
-    this.into.pop();
-    this.ends.pop();
   }
 
   /** Adds at once what waits, if too much does: call it once the last `defer` stands. */

@@ -1,4 +1,4 @@
-import type { Histogram } from './histogram.js';
+import type { EncodedHistogram } from './encoded-histogram.js';
 import { type IntervalData, sumCounts } from './interval.js';
 import {
   addToSlot,
@@ -10,7 +10,7 @@ import {
   releaseSlot,
   type Slot,
 } from './merged-interval.js';
-import { classMismatch } from './status-classes.js';
+import { classMismatch, responsesByClass } from './status-classes.js';
 import { Watermark } from './watermark.js';
 
 /** How many intervals may wait for a slow member before the oldest goes out without it. */
@@ -63,6 +63,22 @@ export interface IntervalMergerOptions<Id extends MemberId> {
   maxOpen?: number;
   /** Hears every forced or late merge. */
   onNotice?: (notice: MergeNotice<Id>) => void;
+}
+
+/** A report the merger accepted, as its caller hears of it before it is merged (see IntervalMerger.add). */
+export interface AcceptedReport {
+  /** Its latency histogram, read and checked: good only for the length of the call. */
+  readonly latency: EncodedHistogram;
+  /** Responses (the sum of its statuses) and requests without one (of its errors). */
+  readonly responses: number;
+  readonly errors: number;
+}
+
+/** A report's counts, summed once: by status class (their sum is the responses), and its errors. */
+interface Tally {
+  byClass: number[];
+  responses: number;
+  errors: number;
 }
 
 interface Member {
@@ -133,32 +149,33 @@ export class IntervalMerger<Id extends MemberId = string> {
 
   /**
    * Merges one member's interval and emits whatever it completes. Throws IntervalRejectedError, having changed
-   * nothing, if the interval cannot be merged; `alsoInto` (say, a per-member total) gets the latency histogram
-   * in the same pass, and only if the interval is accepted.
+   * nothing, if the interval cannot be merged. `accepted` (say, to count it in a per-member total) hears of it
+   * once it is accepted, before anything is merged or emitted, and only then.
    */
-  add(id: Id, interval: IntervalData, alsoInto: readonly Histogram[] = []): void {
+  add(id: Id, interval: IntervalData, accepted?: (report: AcceptedReport) => void): void {
     const { seq } = interval;
-    const member = this.check(id, interval);
+    const { member, tally } = this.check(id, interval);
     let parsed: ReturnType<typeof parseHistograms>;
     try {
       parsed = parseHistograms(interval);
     } catch (err) {
       throw new IntervalRejectedError('bad-histogram', id, seq, (err as Error).message);
     }
-    const mismatch = countMismatch(interval, parsed);
+    const mismatch = countMismatch(interval, parsed, tally);
     if (mismatch) throw new IntervalRejectedError('bad-histogram', id, seq, mismatch);
     const overflow = overflowOf(seq < this.nextSeq ? this.open[0] : this.open.find((s) => s.seq === seq), parsed);
     if (overflow) throw new IntervalRejectedError('bad-histogram', id, seq, overflow);
+    accepted?.({ latency: parsed.latency, responses: tally.responses, errors: tally.errors });
     if (seq < this.nextSeq) {
       // Its interval went out (forced) without it: carry it into the next one to go out, so that it counts.
       const head = this.open[0] as Slot;
-      addToSlot(head, interval, parsed, alsoInto, true);
+      addToSlot(head, interval, parsed, true);
       this.watermark.move(member.last, seq);
       member.last = seq;
       this.onNotice?.({ type: 'late', member: id, seq, into: head.seq });
       return;
     }
-    addToSlot(this.slotFor(interval), interval, parsed, alsoInto, false);
+    addToSlot(this.slotFor(interval), interval, parsed, false);
     this.watermark.move(member.last, seq);
     member.last = seq;
     this.emitComplete();
@@ -171,7 +188,7 @@ export class IntervalMerger<Id extends MemberId = string> {
     while (this.open.length > 0) this.emitHead();
   }
 
-  private check(id: Id, interval: IntervalData): Member {
+  private check(id: Id, interval: IntervalData): { member: Member; tally: Tally } {
     const { seq } = interval;
     const reject = (code: RejectionCode, detail: string): never => {
       throw new IntervalRejectedError(code, id, seq, detail);
@@ -186,11 +203,16 @@ export class IntervalMerger<Id extends MemberId = string> {
     if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || endMs < startMs) {
       reject('bad-interval', `bad time span [${startMs}, ${endMs})`);
     }
-    if (!validCounts(interval)) reject('bad-interval', 'a count is negative or not a number');
+    // Each count map is gone through once: its validity and its sums (a null-prototype map of statuses costs a
+    // walk over an array as long as the highest status, so not five walks a report).
+    const byClass = responsesByClass(interval.byStatus);
+    const errors = checkedSum(interval.byError);
+    if (!byClass || errors < 0 || !validCounts(interval)) reject('bad-interval', 'a count is negative or not a number');
+    const responses = (byClass as number[]).reduce((a, b) => a + b, 0);
     if (seq === member.last) reject('duplicate-seq', 'sent twice');
     if (seq < member.last) reject('out-of-order', `after ${member.last}`);
     if (seq < this.nextSeq && this.open.length === 0) reject('seq-flushed', 'it went out; nothing open can carry it');
-    return member;
+    return { member, tally: { byClass: byClass as number[], responses, errors } };
   }
 
   private slotFor(interval: IntervalData): Slot {
@@ -238,13 +260,24 @@ export class IntervalMerger<Id extends MemberId = string> {
   }
 }
 
-/** Counts from the wire must be numbers a sum can hold: finite and not negative. */
+/** A count map's sum, or -1 if a count is not a number a sum can hold (finite, not negative). */
+function checkedSum(counts: Record<string, number>): number {
+  let sum = 0;
+  for (const k in counts) {
+    const n = counts[k];
+    if (typeof n !== 'number' || !(n >= 0 && n < Number.POSITIVE_INFINITY)) return -1;
+    sum += n;
+  }
+  return sum;
+}
+
+/**
+ * Counts from the wire must be numbers a sum can hold: finite and not negative. The report's own maps of
+ * statuses and errors are checked as they are summed (see check).
+ */
 function validCounts(interval: IntervalData): boolean {
   const ok = (n: unknown): boolean => typeof n === 'number' && Number.isFinite(n) && n >= 0;
-  const okMap = (counts: Record<string, number>): boolean => {
-    for (const k in counts) if (!ok(counts[k])) return false;
-    return true;
-  };
+  const okMap = (counts: Record<string, number>): boolean => checkedSum(counts) >= 0;
   if (!ok(interval.bytesSent) || !ok(interval.bytesReceived)) return false;
   if (
     (interval.late !== undefined && !ok(interval.late)) ||
@@ -252,7 +285,6 @@ function validCounts(interval: IntervalData): boolean {
   ) {
     return false;
   }
-  if (!okMap(interval.byStatus) || !okMap(interval.byError)) return false;
   const h = interval.health;
   if (h && ![h.lagP99Ms, h.lagMaxMs, h.cpu, h.processCpu, h.threads].every(ok)) return false;
   const flowCounts = [interval.iterations, interval.iterationsStarted, interval.expected];
@@ -270,12 +302,12 @@ function validCounts(interval: IntervalData): boolean {
  * Every response has one latency: a histogram whose count differs from its responses was not recorded by an
  * engine, and merging it would skew percentiles against the counts. Returns why, or undefined if they agree.
  */
-function countMismatch(interval: IntervalData, parsed: ParsedHistograms): string | undefined {
-  const responses = sumCounts(interval.byStatus);
+function countMismatch(interval: IntervalData, parsed: ParsedHistograms, tally: Tally): string | undefined {
+  const { responses } = tally;
   if (parsed.latency.count !== responses) {
     return `latency histogram holds ${parsed.latency.count} values for ${responses} responses`;
   }
-  const classes = classMismatch('the interval', interval.byStatus, interval.classBuckets);
+  const classes = classMismatch('the interval', tally.byClass, interval.classBuckets);
   if (classes) return classes;
   if (parsed.service && parsed.service.count !== responses) {
     return `service-time histogram holds ${parsed.service.count} values for ${responses} responses`;
@@ -283,7 +315,8 @@ function countMismatch(interval: IntervalData, parsed: ParsedHistograms): string
   for (const { endpoint, histogram } of parsed.endpoints) {
     const own = sumCounts(endpoint.byStatus);
     if (histogram.count !== own) return `histogram of ${endpoint.name} holds ${histogram.count} values for ${own}`;
-    const mismatch = classMismatch(endpoint.name, endpoint.byStatus, endpoint.classBuckets);
+    const byClass = responsesByClass(endpoint.byStatus) ?? [];
+    const mismatch = classMismatch(endpoint.name, byClass, endpoint.classBuckets);
     if (mismatch) return mismatch;
   }
   if (parsed.iterations && parsed.iterations.count !== (interval.iterations ?? 0)) {

@@ -46,8 +46,9 @@ export function warmUpMerging(reports = WARM_UP_REPORTS): void {
         bytesReceived: 0,
       };
       // As RunAggregate does: the member's total takes the report after the merge, off the interval's path.
-      adds.defer(totals[m] as ReturnType<typeof createTotalHistogram>, interval.histogram);
-      merger.add(m, interval);
+      merger.add(m, interval, () =>
+        adds.defer(totals[m] as ReturnType<typeof createTotalHistogram>, interval.histogram),
+      );
     }
   }
   merger.flush();

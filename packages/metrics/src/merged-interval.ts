@@ -155,18 +155,11 @@ export function openSlot(seq: number, startMs: number, endMs: number): Slot {
 }
 
 /**
- * Adds one checked report into `slot`; the latency histogram also goes into `alsoInto` in the same pass.
- * A carried report (an earlier seq's, arriving after that seq went out) adds its figures but not its time span,
+ * Adds one checked report into `slot`. A carried report (an earlier seq's, arriving after that seq went out) adds its figures but not its time span,
  * so the emitted intervals' times still follow their seqs.
  */
-export function addToSlot(
-  slot: Slot,
-  interval: IntervalData,
-  parsed: ParsedHistograms,
-  alsoInto: readonly Histogram[],
-  carried: boolean,
-): void {
-  parsed.latency.addTo(alsoInto.length > 0 ? [slot.histogram, ...alsoInto] : [slot.histogram]);
+export function addToSlot(slot: Slot, interval: IntervalData, parsed: ParsedHistograms, carried: boolean): void {
+  parsed.latency.addTo([slot.histogram]);
   addClassBuckets(slot.classes, interval.classBuckets);
   if (parsed.service) {
     slot.service ??= createIntervalHistogram();

@@ -154,20 +154,30 @@ export function tallyBuckets(tally: ClassTally): ClassBuckets[] {
 }
 
 /**
- * A report's class buckets agree with its statuses: one entry per class it has responses in, none twice, each
- * with one count per bucket (non-negative integers) adding up to that class's responses, and a sum that is a
- * finite non-negative number. Returns why not, or undefined.
+ * A count map of statuses summed by class (index 2 holds the 2xx responses), in one pass; undefined if a count is
+ * not a finite number of at least 0. Their sum is the responses.
+ */
+export function responsesByClass(byStatus: Record<string, number>): number[] | undefined {
+  const responses = new Array<number>(STATUS_CLASSES).fill(0);
+  for (const k in byStatus) {
+    const n = byStatus[k];
+    if (typeof n !== 'number' || !(n >= 0 && n < Number.POSITIVE_INFINITY)) return undefined;
+    const c = classOfStatus(k);
+    responses[c] = (responses[c] as number) + n;
+  }
+  return responses;
+}
+
+/**
+ * A report's class buckets agree with its statuses (`responses`, by class: see responsesByClass): one entry per
+ * class it has responses in, none twice, each with one count per bucket (non-negative integers) adding up to that
+ * class's responses, and a sum that is a finite non-negative number. Returns why not, or undefined.
  */
 export function classMismatch(
   what: string,
-  byStatus: Record<string, number>,
+  responses: readonly number[],
   classes: readonly ClassBuckets[] | undefined,
 ): string | undefined {
-  const responses = new Array<number>(STATUS_CLASSES).fill(0);
-  for (const k of Object.keys(byStatus)) {
-    const c = classOfStatus(k);
-    responses[c] = (responses[c] as number) + (byStatus[k] ?? 0);
-  }
   let seen = 0;
   for (const { statusClass, counts, sumUs } of classes ?? []) {
     const bit = 1 << statusClass;

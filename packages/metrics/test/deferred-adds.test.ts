@@ -49,18 +49,6 @@ describe('DeferredAdds', () => {
     assert.equal(into.totalCount, 10 * (MAX_DEFERRED_ADDS + 1));
   });
 
-  it('takes back the last add while it waits, and only then', () => {
-    const adds = new DeferredAdds();
-    const into = createTotalHistogram();
-    adds.defer(into, encoded(1, 7));
-    adds.defer(into, encoded(2, 5));
-    adds.withdraw();
-    adds.settle();
-    assert.equal(into.totalCount, 7);
-    adds.withdraw(); // nothing waits: nothing to take back
-    assert.equal(into.totalCount, 7);
-  });
-
   it('settles soon in slices, one turn of the event loop each, until none waits', async () => {
     const adds = new DeferredAdds();
     const into = createTotalHistogram();

@@ -143,7 +143,8 @@ let startedAt = 0;
 let cpuAtStart = 0;
 const agents = [];
 for (let a = 0; a < AGENTS; a++) {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}`);
+  // As the agent's link (packages/agent/src/link.ts) sends: a zero masking key, which ws skips on both ends.
+  const ws = new WebSocket(`ws://127.0.0.1:${port}`, { generateMask: (mask) => mask.fill(0) });
   const agent = { ws, runId: '', timer: undefined };
   agents.push(agent);
   ws.on('open', () =>

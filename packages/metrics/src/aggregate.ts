@@ -154,9 +154,9 @@ export class RunAggregate {
     // Subtleness ahead: adding 2,000 reports into 2,000 cold totals doubled the path the interval waits on, so
     // the bytes wait (DeferredAdds); deferred before the merge too, as this interval's listeners read the totals.
     this.merger.add(agentId, interval, ({ responses, errors }) => {
+      this.toAgents.defer(agent.histogram, interval.histogram);
       agent.requests += responses + errors;
       agent.errors += errors;
-      this.toAgents.defer(agent.histogram, interval.histogram);
     });
     this.toAgents.bound();
     if (interval.health) agent.health.add(interval.health, interval.endMs - interval.startMs);

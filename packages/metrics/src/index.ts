@@ -49,6 +49,7 @@ export {
   intervalDetail,
 } from './interval-detail.js';
 export {
+  type AcceptedReport,
   DEFAULT_MAX_OPEN_INTERVALS,
   IntervalMerger,
   type IntervalMergerOptions,

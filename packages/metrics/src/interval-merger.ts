@@ -1,5 +1,5 @@
 import type { EncodedHistogram } from './encoded-histogram.js';
-import { type IntervalData, sumCounts } from './interval.js';
+import type { IntervalData } from './interval.js';
 import {
   addToSlot,
   type MergedInterval,
@@ -207,12 +207,15 @@ export class IntervalMerger<Id extends MemberId = string> {
     // walk over an array as long as the highest status, so not five walks a report).
     const byClass = responsesByClass(interval.byStatus);
     const errors = checkedSum(interval.byError);
-    if (!byClass || errors < 0 || !validCounts(interval)) reject('bad-interval', 'a count is negative or not a number');
-    const responses = (byClass as number[]).reduce((a, b) => a + b, 0);
+    const responses = byClass ? byClass.reduce((a, b) => a + b, 0) : -1;
+    // Counts each finite may still add up to no number a sum can hold.
+    if (!byClass || errors < 0 || !(responses + errors < Number.POSITIVE_INFINITY) || !validCounts(interval)) {
+      return reject('bad-interval', 'a count is negative or not a number');
+    }
     if (seq === member.last) reject('duplicate-seq', 'sent twice');
     if (seq < member.last) reject('out-of-order', `after ${member.last}`);
     if (seq < this.nextSeq && this.open.length === 0) reject('seq-flushed', 'it went out; nothing open can carry it');
-    return { member, tally: { byClass: byClass as number[], responses, errors } };
+    return { member, tally: { byClass, responses, errors } };
   }
 
   private slotFor(interval: IntervalData): Slot {
@@ -260,7 +263,7 @@ export class IntervalMerger<Id extends MemberId = string> {
   }
 }
 
-/** A count map's sum, or -1 if a count is not a number a sum can hold (finite, not negative). */
+/** A count map's sum, or -1 if a count or the sum is not a number a sum can hold (finite, not negative). */
 function checkedSum(counts: Record<string, number>): number {
   let sum = 0;
   for (const k in counts) {
@@ -268,7 +271,7 @@ function checkedSum(counts: Record<string, number>): number {
     if (typeof n !== 'number' || !(n >= 0 && n < Number.POSITIVE_INFINITY)) return -1;
     sum += n;
   }
-  return sum;
+  return sum < Number.POSITIVE_INFINITY ? sum : -1;
 }
 
 /**
@@ -313,9 +316,11 @@ function countMismatch(interval: IntervalData, parsed: ParsedHistograms, tally: 
     return `service-time histogram holds ${parsed.service.count} values for ${responses} responses`;
   }
   for (const { endpoint, histogram } of parsed.endpoints) {
-    const own = sumCounts(endpoint.byStatus);
+    // Its counts were checked (validCounts): summed by class here, they are its responses.
+    const byClass = responsesByClass(endpoint.byStatus);
+    if (!byClass) return `${endpoint.name} has a count that is not one`;
+    const own = byClass.reduce((a, b) => a + b, 0);
     if (histogram.count !== own) return `histogram of ${endpoint.name} holds ${histogram.count} values for ${own}`;
-    const byClass = responsesByClass(endpoint.byStatus) ?? [];
     const mismatch = classMismatch(endpoint.name, byClass, endpoint.classBuckets);
     if (mismatch) return mismatch;
   }

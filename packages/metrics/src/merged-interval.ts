@@ -155,8 +155,8 @@ export function openSlot(seq: number, startMs: number, endMs: number): Slot {
 }
 
 /**
- * Adds one checked report into `slot`. A carried report (an earlier seq's, arriving after that seq went out) adds its figures but not its time span,
- * so the emitted intervals' times still follow their seqs.
+ * Adds one checked report into `slot`. A carried report (an earlier seq's, arriving after that seq went out)
+ * adds its figures but not its time span, so the emitted intervals' times still follow their seqs.
  */
 export function addToSlot(slot: Slot, interval: IntervalData, parsed: ParsedHistograms, carried: boolean): void {
   parsed.latency.addTo([slot.histogram]);

@@ -88,8 +88,18 @@ describe("RunAggregate's per-agent totals", () => {
     const bad = rec.snapshot(1, 1000, 2000);
     bad.byStatus = { 200: 5 }; // no responses behind the histogram's values: refused
     assert.throws(() => agg.add('b', bad));
+    // Counts that are each a number but add up to none: refused, not summed to Infinity.
+    const endless = rec.snapshot(2, 2000, 3000);
+    endless.byError = { timeout: Number.MAX_VALUE, reset: Number.MAX_VALUE };
+    assert.throws(() => agg.add('b', endless), /a count is negative or not a number/);
+    assert.deepEqual(
+      [agg.liveAgents().get('b')?.requests, agg.liveAgents().get('b')?.errors],
+      [0, 0],
+      'nothing refused is counted live',
+    );
     const merged = agg.merge();
     assert.equal(merged.agents.find((x) => x.id === 'a')?.latency.count, 100);
-    assert.equal(merged.agents.find((x) => x.id === 'b')?.latency.count, 0);
+    const b = merged.agents.find((x) => x.id === 'b');
+    assert.deepEqual([b?.latency.count, b?.requests, b?.errors], [0, 0, 0]);
   });
 });

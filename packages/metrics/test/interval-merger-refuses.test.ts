@@ -179,14 +179,20 @@ describe('IntervalMerger and counts no 32-bit bucket holds', () => {
     const merger = new IntervalMerger<string>((m) => out.push(m.histogram.totalCount));
     for (const id of ['a', 'b', 'c']) merger.join(id);
     merger.add('a', huge(0, 3_000_000_000));
+    let heard = 0;
+    const accepted = () => heard++;
     assert.throws(
-      () => merger.add('b', huge(0, 2_000_000_000)),
+      () => merger.add('b', huge(0, 2_000_000_000), accepted),
       (err: Error) =>
         err instanceof IntervalRejectedError &&
         /latency histogram: the interval would hold more than/.test(err.message),
     );
     // Each bucket fits 32 bits, their sum does not: refused even into an interval of its own.
-    assert.throws(() => merger.add('c', huge(1, 2_500_000_000, 2_500_000_000)), /more than 4294967295 values/);
+    assert.throws(
+      () => merger.add('c', huge(1, 2_500_000_000, 2_500_000_000), accepted),
+      /more than 4294967295 values/,
+    );
+    assert.equal(heard, 0, 'the caller heard of neither');
     merger.add('b', report(0, 5));
     merger.add('c', report(0, 2));
     merger.flush();

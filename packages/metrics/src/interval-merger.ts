@@ -5,12 +5,11 @@ import {
   type MergedInterval,
   openSlot,
   overflowOf,
-  type ParsedHistograms,
   parseHistograms,
   releaseSlot,
   type Slot,
 } from './merged-interval.js';
-import { classMismatch, responsesByClass } from './status-classes.js';
+import { countMismatch, type Tally, tallyCounts } from './report-counts.js';
 import { Watermark } from './watermark.js';
 
 /** How many intervals may wait for a slow member before the oldest goes out without it. */
@@ -72,13 +71,6 @@ export interface AcceptedReport {
   /** Responses (the sum of its statuses) and requests without one (of its errors). */
   readonly responses: number;
   readonly errors: number;
-}
-
-/** A report's counts, summed once: by status class (their sum is the responses), and its errors. */
-interface Tally {
-  byClass: number[];
-  responses: number;
-  errors: number;
 }
 
 interface Member {
@@ -203,19 +195,12 @@ export class IntervalMerger<Id extends MemberId = string> {
     if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || endMs < startMs) {
       reject('bad-interval', `bad time span [${startMs}, ${endMs})`);
     }
-    // Each count map is gone through once: its validity and its sums (a null-prototype map of statuses costs a
-    // walk over an array as long as the highest status, so not five walks a report).
-    const byClass = responsesByClass(interval.byStatus);
-    const errors = checkedSum(interval.byError);
-    const responses = byClass ? byClass.reduce((a, b) => a + b, 0) : -1;
-    // Counts each finite may still add up to no number a sum can hold.
-    if (!byClass || errors < 0 || !(responses + errors < Number.POSITIVE_INFINITY) || !validCounts(interval)) {
-      return reject('bad-interval', 'a count is negative or not a number');
-    }
+    const tally = tallyCounts(interval);
+    if (!tally) return reject('bad-interval', 'a count is negative or not a number');
     if (seq === member.last) reject('duplicate-seq', 'sent twice');
     if (seq < member.last) reject('out-of-order', `after ${member.last}`);
     if (seq < this.nextSeq && this.open.length === 0) reject('seq-flushed', 'it went out; nothing open can carry it');
-    return { member, tally: { byClass, responses, errors } };
+    return { member, tally };
   }
 
   private slotFor(interval: IntervalData): Slot {
@@ -261,71 +246,4 @@ export class IntervalMerger<Id extends MemberId = string> {
       releaseSlot(slot);
     }
   }
-}
-
-/** A count map's sum, or -1 if a count or the sum is not a number a sum can hold (finite, not negative). */
-function checkedSum(counts: Record<string, number>): number {
-  let sum = 0;
-  for (const k in counts) {
-    const n = counts[k];
-    if (typeof n !== 'number' || !(n >= 0 && n < Number.POSITIVE_INFINITY)) return -1;
-    sum += n;
-  }
-  return sum < Number.POSITIVE_INFINITY ? sum : -1;
-}
-
-/**
- * Counts from the wire must be numbers a sum can hold: finite and not negative. The report's own maps of
- * statuses and errors are checked as they are summed (see check).
- */
-function validCounts(interval: IntervalData): boolean {
-  const ok = (n: unknown): boolean => typeof n === 'number' && Number.isFinite(n) && n >= 0;
-  const okMap = (counts: Record<string, number>): boolean => checkedSum(counts) >= 0;
-  if (!ok(interval.bytesSent) || !ok(interval.bytesReceived)) return false;
-  if (
-    (interval.late !== undefined && !ok(interval.late)) ||
-    (interval.dropped !== undefined && !ok(interval.dropped))
-  ) {
-    return false;
-  }
-  const h = interval.health;
-  if (h && ![h.lagP99Ms, h.lagMaxMs, h.cpu, h.processCpu, h.threads].every(ok)) return false;
-  const flowCounts = [interval.iterations, interval.iterationsStarted, interval.expected];
-  if (flowCounts.some((n) => n !== undefined && !ok(n))) return false;
-  return (interval.endpoints ?? []).every(
-    (e) =>
-      okMap(e.byStatus) &&
-      okMap(e.byError) &&
-      (e.expected === undefined || ok(e.expected)) &&
-      (e.checks ?? []).every((c) => ok(c.passed) && ok(c.failed)),
-  );
-}
-
-/**
- * Every response has one latency: a histogram whose count differs from its responses was not recorded by an
- * engine, and merging it would skew percentiles against the counts. Returns why, or undefined if they agree.
- */
-function countMismatch(interval: IntervalData, parsed: ParsedHistograms, tally: Tally): string | undefined {
-  const { responses } = tally;
-  if (parsed.latency.count !== responses) {
-    return `latency histogram holds ${parsed.latency.count} values for ${responses} responses`;
-  }
-  const classes = classMismatch('the interval', tally.byClass, interval.classBuckets);
-  if (classes) return classes;
-  if (parsed.service && parsed.service.count !== responses) {
-    return `service-time histogram holds ${parsed.service.count} values for ${responses} responses`;
-  }
-  for (const { endpoint, histogram } of parsed.endpoints) {
-    // Its counts were checked (validCounts): summed by class here, they are its responses.
-    const byClass = responsesByClass(endpoint.byStatus);
-    if (!byClass) return `${endpoint.name} has a count that is not one`;
-    const own = byClass.reduce((a, b) => a + b, 0);
-    if (histogram.count !== own) return `histogram of ${endpoint.name} holds ${histogram.count} values for ${own}`;
-    const mismatch = classMismatch(endpoint.name, byClass, endpoint.classBuckets);
-    if (mismatch) return mismatch;
-  }
-  if (parsed.iterations && parsed.iterations.count !== (interval.iterations ?? 0)) {
-    return `iteration histogram holds ${parsed.iterations.count} values for ${interval.iterations ?? 0} iterations`;
-  }
-  return undefined;
 }

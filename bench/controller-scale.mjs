@@ -108,6 +108,8 @@ const exited = new Promise((resolve) => controller.on('close', resolve));
 const lastSent = new Map(); // seq -> time the last agent sent it
 const firstSent = new Map(); // seq -> time the first agent began to send it (before its encode)
 const mergeLatency = [];
+/** From the first agent's send of a seq to its merged line: the burst and the merge, however fast the bench sends. */
+const sinceFirstSend = [];
 /** The controller's RSS (MiB) as each merged interval was printed: flat, or growing. */
 const rssEach = [];
 let mergedSeq = 0;
@@ -126,6 +128,8 @@ controller.stderr.setEncoding('utf8').on('data', (s) => {
     if (/ req\/s \(avg /.test(line)) {
       const sent = lastSent.get(mergedSeq);
       if (sent !== undefined) mergeLatency.push(performance.now() - sent);
+      const began = firstSent.get(mergedSeq);
+      if (began !== undefined) sinceFirstSend.push(performance.now() - began);
       try {
         rssEach.push(Math.round(rssMiB(controller.pid)));
       } catch {}
@@ -242,6 +246,11 @@ const out = {
     /** In seq order: which interval was slow (the first, cold; or one at random, a GC or a neighbour). */
     each: mergeLatency.map((x) => Math.round(x)),
   },
+  /** From the first agent's send of a seq to its merged line (median and max over seqs). */
+  sinceFirstSendMs: {
+    median: Math.round([...sinceFirstSend].sort((x, y) => x - y)[Math.floor(sinceFirstSend.length / 2)] ?? NaN),
+    max: Math.round(Math.max(...sinceFirstSend)),
+  },
   /** Bench side: from the first agent's send of a seq to the last agent's (median and max over seqs). */
   senderSpreadMs: {
     median: Math.round(spread[Math.floor(spread.length / 2)] ?? NaN),
@@ -262,7 +271,7 @@ else {
     `  CPU while intervals flow: ${(out.coreShare * 100).toFixed(1)}% of one core; merge latency median ${out.mergeLatencyMs.median} ms, p99 ${out.mergeLatencyMs.p99} ms, max ${out.mergeLatencyMs.max} ms (each, in order: ${out.mergeLatencyMs.each.join(' ')})`,
   );
   console.log(
-    `  the bench's own agents put each burst on the wire in ${out.senderSpreadMs.median} ms (median; max ${out.senderSpreadMs.max} ms), from the first send to the last`,
+    `  the bench's own agents put each burst on the wire in ${out.senderSpreadMs.median} ms (median; max ${out.senderSpreadMs.max} ms), from the first send to the last; merged ${out.sinceFirstSendMs.median} ms after the first send (median; max ${out.sinceFirstSendMs.max} ms)`,
   );
   console.log(
     `  controller RSS ${out.rssMiB.afterFirstInterval} MiB after the first interval, ${out.rssMiB.beforeLast} MiB before the last (at each interval: ${rssEach.join(' ')})`,

@@ -3,7 +3,7 @@
 import { readEncodedHistogram } from './encoded-histogram.js';
 import { decodeHistogram, type Histogram, type Internals } from './histogram.js';
 import { V2_COOKIE, V2_HEADER_BYTES } from './v2-encoding.js';
-import { readWord, walkAdd, walkedTop, wordEndAt } from './v2-walk.js';
+import { lowestCounted, walkAdd, walkedTop } from './v2-walk.js';
 
 /**
  * Adds `bytes` into `target`, the same as `readEncodedHistogram(bytes).addTo([target])`, for bytes that
@@ -57,21 +57,4 @@ export function addAccepted(bytes: Uint8Array, target: Histogram): void {
   x.updateMinAndMax(x.highestEquivalentValue(x.valueFromIndex(top)));
   const low = lowestCounted(bytes, V2_HEADER_BYTES + view.getInt32(4));
   if (low > 0) x.updateMinAndMax(x.valueFromIndex(low));
-}
-
-/** The index of the lowest non-empty bucket above 0, or -1: a walk of the first few words. */
-function lowestCounted(raw: Uint8Array, end: number): number {
-  let index = 0;
-  let at = V2_HEADER_BYTES;
-  while (at < end) {
-    const word = readWord(raw, at);
-    at = wordEndAt();
-    if (word % 2 === 1) {
-      index += (word + 1) / 2;
-      continue;
-    }
-    if (word > 0 && index > 0) return index;
-    index++;
-  }
-  return -1;
 }

@@ -2,8 +2,8 @@
 import { inflateSync } from 'node:zlib';
 import { decodeHistogram, type Histogram, type Internals, SIGNIFICANT_DIGITS } from './histogram.js';
 
-import { V2_HEADER_BYTES } from './v2-encoding.js';
-import { walk, walked } from './v2-walk.js';
+import { V2_COOKIE, V2_HEADER_BYTES } from './v2-encoding.js';
+import { lowestCounted, walk, walkAdd, walked, walkedTop, walkFault, walkStop, walkSubtract } from './v2-walk.js';
 
 const V2_COMPRESSED_COOKIE_BASE = 0x1c849304;
 const V2_COOKIE_BASE = 0x1c849303;
@@ -28,22 +28,7 @@ export interface EncodedHistogram {
  */
 export function readEncodedHistogram(bytes: Uint8Array, arena?: BucketArena): EncodedHistogram {
   const raw = plainEncoded(bytes);
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  if ((view.getInt32(0) & ~0xf0) !== V2_COOKIE_BASE) throw new Error('not a V2 HdrHistogram');
-  const digits = view.getInt32(12);
-  const lowest = Number(view.getBigInt64(16));
-  const highest = Number(view.getBigInt64(24));
-  // No layout finer than the one recorded, so the bucket count below stays within MAX_INFLATED_HISTOGRAM_BYTES.
-  if (!Number.isInteger(digits) || digits < 0 || digits > SIGNIFICANT_DIGITS) {
-    throw new Error(`histogram of ${digits} significant digits; at most ${SIGNIFICANT_DIGITS}`);
-  }
-  if (!Number.isSafeInteger(lowest) || lowest < 1 || !Number.isSafeInteger(highest) || highest < lowest) {
-    throw new Error(`histogram of values [${lowest}, ${highest}] is not a layout`);
-  }
-  const buckets = bucketsOfLayout(digits, lowest);
-  const payload = view.getInt32(4);
-  const end = V2_HEADER_BYTES + payload;
-  if (payload < 0 || end > raw.byteLength) throw new Error('histogram payload is truncated');
+  const { digits, lowest, buckets, end } = readLayout(raw);
   const into = arena ?? own;
   if (!arena) own.reset();
   // A word is at least a byte: never more buckets than bytes.
@@ -97,6 +82,92 @@ export function readEncodedHistogram(bytes: Uint8Array, arena?: BucketArena): En
         x.addToTotalCount(rest);
         if (min > 0) x.updateMinAndMax(min);
       }
+    },
+  };
+}
+
+/** A V2 header's layout, checked: significant digits, lowest value, the buckets of the layout, the payload's end. */
+function readLayout(raw: Uint8Array): { digits: number; lowest: number; buckets: number; end: number } {
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  if ((view.getInt32(0) & ~0xf0) !== V2_COOKIE_BASE) throw new Error('not a V2 HdrHistogram');
+  const digits = view.getInt32(12);
+  const lowest = Number(view.getBigInt64(16));
+  const highest = Number(view.getBigInt64(24));
+  // No layout finer than the one recorded, so the bucket count below stays within MAX_INFLATED_HISTOGRAM_BYTES.
+  if (!Number.isInteger(digits) || digits < 0 || digits > SIGNIFICANT_DIGITS) {
+    throw new Error(`histogram of ${digits} significant digits; at most ${SIGNIFICANT_DIGITS}`);
+  }
+  if (!Number.isSafeInteger(lowest) || lowest < 1 || !Number.isSafeInteger(highest) || highest < lowest) {
+    throw new Error(`histogram of values [${lowest}, ${highest}] is not a layout`);
+  }
+  const payload = view.getInt32(4);
+  const end = V2_HEADER_BYTES + payload;
+  if (payload < 0 || end > raw.byteLength) throw new Error('histogram payload is truncated');
+  return { digits, lowest, buckets: bucketsOfLayout(digits, lowest), end };
+}
+
+/** A histogram added into its target before its checks were done: committed once they pass, or taken back. */
+export interface AddedInPlace {
+  /** Number of values it holds. */
+  readonly count: number;
+  /** The checks passed: the target's total, minimum and maximum take it in too. */
+  commit(): void;
+  /** It is refused: its buckets are taken out of the target again, which is then as it was. */
+  undo(): void;
+}
+
+/**
+ * Adds the wire form of one histogram straight into `target`'s buckets in one pass, checking it as it goes, rather
+ * than reading it into an arena first and adding from there (the path a merged interval waits on, 2,000 times a
+ * second). Only the buckets change: `commit()` completes the add once the caller's own checks pass, `undo()`
+ * takes it back. Throws, having changed nothing, on bytes that readEncodedHistogram refuses. Returns undefined,
+ * having changed nothing, where this way does not apply: compressed bytes, another layout than the target's, a
+ * target without 64-bit buckets, or a bucket past its buckets (it has not grown that far yet); then read it with
+ * readEncodedHistogram.
+ */
+export function addInPlace(bytes: Uint8Array, target: Histogram): AddedInPlace | undefined {
+  if (bytes.byteLength < 4 || new DataView(bytes.buffer, bytes.byteOffset).getInt32(0) !== V2_COOKIE) return undefined;
+  const x = target as unknown as Internals & Histogram;
+  const raw = plainEncoded(bytes);
+  const { digits, lowest, buckets, end } = readLayout(raw);
+  const array = x._counts;
+  const fits =
+    array instanceof Float64Array &&
+    digits === target.numberOfSignificantValueDigits &&
+    lowest === x.lowestDiscernibleValue &&
+    // At most 2^32 - 1 values go in (a count of each bucket is 32-bit): sums stay exact integers.
+    target.totalCount + 2 ** 32 <= Number.MAX_SAFE_INTEGER;
+  if (!fits) return undefined;
+  const count = walkAdd(raw, end, array);
+  const fault = walkFault();
+  const top = walkedTop();
+  const undo = (): void => {
+    walkSubtract(raw, fault === undefined ? end : walkStop(), array);
+  };
+  if (fault !== undefined) {
+    undo();
+    throw new Error(fault);
+  }
+  // An index past the layout's last bucket is a value beyond 2^53: a target would resize without bound.
+  if (top >= buckets) {
+    undo();
+    throw new Error(`histogram bucket ${top} is outside its layout of ${buckets}`);
+  }
+  if (top >= array.length) {
+    undo();
+    return undefined;
+  }
+  return {
+    count,
+    undo,
+    commit() {
+      if (top < 0) return;
+      x.addToTotalCount(count);
+      // The minimum is the lowest non-empty bucket's lowest value (value 0 aside), the maximum the highest one's
+      // highest equivalent value, as the library's decoding reports them.
+      x.updateMinAndMax(x.highestEquivalentValue(x.valueFromIndex(top)));
+      const low = lowestCounted(raw, end);
+      if (low > 0) x.updateMinAndMax(x.valueFromIndex(low));
     },
   };
 }

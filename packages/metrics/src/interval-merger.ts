@@ -1,4 +1,3 @@
-import type { EncodedHistogram } from './encoded-histogram.js';
 import type { IntervalData } from './interval.js';
 import {
   addToSlot,
@@ -66,8 +65,6 @@ export interface IntervalMergerOptions<Id extends MemberId> {
 
 /** A report the merger accepted, as its caller hears of it before it is merged (see IntervalMerger.add). */
 export interface AcceptedReport {
-  /** Its latency histogram, read and checked: good only for the length of the call. */
-  readonly latency: EncodedHistogram;
   /** Responses (the sum of its statuses) and requests without one (of its errors). */
   readonly responses: number;
   readonly errors: number;
@@ -147,17 +144,25 @@ export class IntervalMerger<Id extends MemberId = string> {
   add(id: Id, interval: IntervalData, accepted?: (report: AcceptedReport) => void): void {
     const { seq } = interval;
     const { member, tally } = this.check(id, interval);
+    const slot = seq < this.nextSeq ? this.open[0] : this.open.find((s) => s.seq === seq);
     let parsed: ReturnType<typeof parseHistograms>;
     try {
-      parsed = parseHistograms(interval);
+      parsed = parseHistograms(interval, slot?.histogram);
     } catch (err) {
       throw new IntervalRejectedError('bad-histogram', id, seq, (err as Error).message);
     }
-    const mismatch = countMismatch(interval, parsed, tally);
-    if (mismatch) throw new IntervalRejectedError('bad-histogram', id, seq, mismatch);
-    const overflow = overflowOf(seq < this.nextSeq ? this.open[0] : this.open.find((s) => s.seq === seq), parsed);
-    if (overflow) throw new IntervalRejectedError('bad-histogram', id, seq, overflow);
-    accepted?.({ latency: parsed.latency, responses: tally.responses, errors: tally.errors });
+    // From here the latency may sit in the slot's buckets already: a refusal takes it back.
+    const refusal = countMismatch(interval, parsed, tally) ?? overflowOf(slot, parsed);
+    if (refusal) {
+      parsed.latency.drop();
+      throw new IntervalRejectedError('bad-histogram', id, seq, refusal);
+    }
+    try {
+      accepted?.({ responses: tally.responses, errors: tally.errors });
+    } catch (err) {
+      parsed.latency.drop();
+      throw err;
+    }
     if (seq < this.nextSeq) {
       // Its interval went out (forced) without it: carry it into the next one to go out, so that it counts.
       const head = this.open[0] as Slot;

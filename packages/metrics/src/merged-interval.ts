@@ -1,6 +1,6 @@
-import { BucketArena, type EncodedHistogram, readEncodedHistogram } from './encoded-histogram.js';
+import { addInPlace, BucketArena, type EncodedHistogram, readEncodedHistogram } from './encoded-histogram.js';
 import { type GeneratorHealth, mergeHealth } from './health.js';
-import { createIntervalHistogram, type Histogram } from './histogram.js';
+import { createIntervalHistogram, createTotalHistogram, type Histogram } from './histogram.js';
 import { addCounts, type CheckCount, countMap, type EndpointInterval, type IntervalData } from './interval.js';
 import { addClassBuckets, type ClassTally } from './status-classes.js';
 
@@ -36,7 +36,7 @@ export interface MergedInterval {
   /** The earliest start and the latest end among the reports of this seq (not of carried late data). */
   readonly startMs: number;
   readonly endMs: number;
-  /** Latencies in microseconds (32-bit counts, like a recorder's). */
+  /** Latencies in microseconds (64-bit buckets, so that reports go straight in; at most 2^32 - 1 values). */
   readonly histogram: Histogram;
   /** Open model only: service times; undefined when no report carried one. */
   readonly service: Histogram | undefined;
@@ -60,9 +60,22 @@ export interface MergedInterval {
   readonly carried: number;
 }
 
+/**
+ * A report's latency histogram as the merger holds it until the report is accepted: read into the arena, or
+ * added already into the buckets of its interval's histogram (see addInPlace), to be completed or taken back.
+ */
+export interface LatencyRead {
+  /** Number of values it holds. */
+  readonly count: number;
+  /** Into the interval's histogram: the one it was added into already, if it was. */
+  add(into: Histogram): void;
+  /** The report is refused: whatever it added is taken back. */
+  drop(): void;
+}
+
 /** A report's histograms, read and checked before anything is added (so a bad one changes nothing). */
 export interface ParsedHistograms {
-  latency: EncodedHistogram;
+  latency: LatencyRead;
   service: EncodedHistogram | undefined;
   endpoints: Array<{ endpoint: EndpointInterval; histogram: EncodedHistogram }>;
   iterations: EncodedHistogram | undefined;
@@ -72,14 +85,16 @@ export interface ParsedHistograms {
 const arena = new BucketArena();
 
 /**
- * Reads every histogram of a report; throws on the first that does not decode. Subtleness ahead: the result
- * lives in a shared arena and is good only until the next call, so add it (addToSlot) before parsing another.
+ * Reads every histogram of a report; throws on the first that does not decode, having changed nothing. The
+ * latency histogram goes straight into the buckets of `into` (the interval's, if it is open) where it can: one
+ * pass instead of a read and an add, on the path a merged interval waits on. Subtleness ahead: the result lives
+ * in a shared arena and is good only until the next call, so add it (addToSlot), or drop it, before parsing
+ * another.
  */
-export function parseHistograms(interval: IntervalData): ParsedHistograms {
+export function parseHistograms(interval: IntervalData, into?: Histogram): ParsedHistograms {
   const service = interval.serviceHistogram;
   arena.reset();
-  return {
-    latency: readEncodedHistogram(interval.histogram, arena),
+  const parsed = {
     service: service && service.byteLength > 0 ? readEncodedHistogram(service, arena) : undefined,
     endpoints: (interval.endpoints ?? []).map((endpoint) => ({
       endpoint,
@@ -87,9 +102,27 @@ export function parseHistograms(interval: IntervalData): ParsedHistograms {
     })),
     iterations: interval.iterationHistogram ? readEncodedHistogram(interval.iterationHistogram, arena) : undefined,
   };
+  // Last: the others may throw, and nothing may have been added then.
+  const added = into ? addInPlace(interval.histogram, into) : undefined;
+  if (added) {
+    const latency: LatencyRead = {
+      count: added.count,
+      add: (target) => {
+        if (target !== into) throw new Error('a latency histogram added in place goes into its own target');
+        added.commit();
+      },
+      drop: () => added.undo(),
+    };
+    return { latency, ...parsed };
+  }
+  const read = readEncodedHistogram(interval.histogram, arena);
+  return { latency: { count: read.count, add: (target) => read.addTo([target]), drop: () => {} }, ...parsed };
 }
 
-/** An interval's histograms have 32-bit buckets: none of them may hold more values than this. */
+/**
+ * An interval's histograms have 32-bit buckets (its latency histogram 64-bit ones, so that reports go straight
+ * in, but it is encoded and read as the others are): none of them may hold more values than this.
+ */
 const MAX_INTERVAL_VALUES = 2 ** 32 - 1;
 
 /**
@@ -137,7 +170,7 @@ export function openSlot(seq: number, startMs: number, endMs: number): Slot {
     seq,
     startMs,
     endMs,
-    histogram: createIntervalHistogram(),
+    histogram: createTotalHistogram(),
     service: undefined,
     byStatus: countMap(),
     byError: countMap(),
@@ -159,7 +192,7 @@ export function openSlot(seq: number, startMs: number, endMs: number): Slot {
  * adds its figures but not its time span, so the emitted intervals' times still follow their seqs.
  */
 export function addToSlot(slot: Slot, interval: IntervalData, parsed: ParsedHistograms, carried: boolean): void {
-  parsed.latency.addTo([slot.histogram]);
+  parsed.latency.add(slot.histogram);
   addClassBuckets(slot.classes, interval.classBuckets);
   if (parsed.service) {
     slot.service ??= createIntervalHistogram();

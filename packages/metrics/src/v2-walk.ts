@@ -127,21 +127,38 @@ export function walk(
 
 /** The index of the highest non-empty bucket that the last `walkAdd` added into; -1 when it found none. */
 let highestIndex = -1;
+/** Why the last `walkAdd` stopped short, and where its adds end (see walkAdd). */
+let fault: string | undefined;
+let stoppedAt = 0;
 
 /** The highest non-empty bucket's index that the last `walkAdd` found, or -1. */
 export function walkedTop(): number {
   return highestIndex;
 }
 
+/** Why the last `walkAdd` found its bytes no histogram (undefined if they are one): see walkAdd. */
+export function walkFault(): string | undefined {
+  return fault;
+}
+
+/** Where the adds of the last `walkAdd` end: walkSubtract(raw, walkStop(), array) takes back what it added. */
+export function walkStop(): number {
+  return stoppedAt;
+}
+
 /** Runs are clamped here, far above any layout (about 46,000 buckets), so an index stays an int32. */
 const MAX_INDEX = 2 ** 30;
 
 /**
- * Adds the counts of a payload that `walk` accepted before straight into `array` (a total's 64-bit buckets) in
- * the same branch-free way, without writing the buckets anywhere first; returns the sum of the counts, and the
- * highest non-empty bucket in `walkedTop()`. Nothing is checked but what keeps it memory-safe (a bucket past the
- * array is not written: a typed array ignores it), so whoever calls it must have walked the same bytes once, and
- * compare `walkedTop()` with the array's length after it. A run's entry adds 0 to the bucket it starts at.
+ * Adds the counts of a payload straight into `array` (64-bit buckets) in the same branch-free way as walk,
+ * without writing the buckets anywhere first; returns the sum of the counts, and the highest non-empty bucket in
+ * `walkedTop()`.
+ *
+ * Bytes that walk would refuse are found too: a count beyond 32 bits (the walk stops before it) or a payload cut
+ * short; then `walkFault()` says why and `walkStop()` where the adds made so far end, for the caller to take them
+ * back. The bucket indexes are not checked against a layout: compare `walkedTop()` with it, and with the array's
+ * length (a bucket past the array is not written: a typed array ignores it). A run's entry adds 0 to the bucket
+ * it starts at.
  */
 export function walkAdd(raw: Uint8Array, end: number, array: Float64Array): number {
   let sum = 0;
@@ -149,6 +166,7 @@ export function walkAdd(raw: Uint8Array, end: number, array: Float64Array): numb
   let top = -1;
   let at = V2_HEADER_BYTES;
   const end4 = end - 3;
+  fault = undefined;
   while (at < end) {
     if (at < end4) {
       const w0 = raw[at] as number;
@@ -183,11 +201,16 @@ export function walkAdd(raw: Uint8Array, end: number, array: Float64Array): numb
       }
     }
     const word = readWord(raw, at);
-    at = wordEnd;
     if (word % 2 === 1) {
+      at = wordEnd;
       index = Math.min(MAX_INDEX, index + (word + 1) / 2);
       continue;
     }
+    if (word / 2 > MAX_BUCKET_COUNT) {
+      fault = `histogram bucket count ${word / 2} exceeds 32 bits`;
+      break;
+    }
+    at = wordEnd;
     if (word > 0) {
       array[index] = (array[index] as number) + word / 2;
       sum += word / 2;
@@ -195,6 +218,44 @@ export function walkAdd(raw: Uint8Array, end: number, array: Float64Array): numb
     }
     index++;
   }
+  if (fault === undefined && at !== end) fault = 'histogram payload is truncated';
+  stoppedAt = fault === undefined ? end : Math.min(at, end);
   highestIndex = top;
   return sum;
+}
+
+/** The index of the lowest non-empty bucket above 0, or -1: a walk of the first few words. */
+export function lowestCounted(raw: Uint8Array, end: number): number {
+  let index = 0;
+  let at = V2_HEADER_BYTES;
+  while (at < end) {
+    const word = readWord(raw, at);
+    at = wordEnd;
+    if (word % 2 === 1) {
+      index += (word + 1) / 2;
+      continue;
+    }
+    if (word > 0 && index > 0) return index;
+    index++;
+  }
+  return -1;
+}
+
+/**
+ * Takes out of `array` what walkAdd(raw, end, array) put in: the same words, each count subtracted. For a report
+ * refused after its add, which is rare: one word at a time, without walkAdd's tricks.
+ */
+export function walkSubtract(raw: Uint8Array, end: number, array: Float64Array): void {
+  let index = 0;
+  let at = V2_HEADER_BYTES;
+  while (at < end) {
+    const word = readWord(raw, at);
+    at = wordEnd;
+    if (word % 2 === 1) {
+      index = Math.min(MAX_INDEX, index + (word + 1) / 2);
+      continue;
+    }
+    if (word > 0) array[index] = (array[index] as number) - word / 2;
+    index++;
+  }
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import { addAccepted } from '../src/accepted-add.js';
+import { addInPlace } from '../src/encoded-histogram.js';
 import {
   createIntervalHistogram,
   createTotalHistogram,
@@ -241,5 +242,90 @@ describe('readEncodedHistogram, the walk of its words', () => {
     addAccepted(bytes, fast);
     assert.equal(fast.totalCount, 16);
     assert.deepEqual(figures(fast), figures(slow));
+  });
+});
+
+describe('addInPlace: a histogram straight into the buckets of an open interval, checked as it goes', () => {
+  const plain = (payload: number[]) => crafted(Uint8Array.from(payload), { plain: true });
+  /** A 64-bit target that holds some values, grown to the crafted layout's 2^40 (as an open interval has grown). */
+  const grown = () => {
+    const h = createTotalHistogram();
+    h.recordValueWithCount(1500, 3);
+    h.recordValue(2 ** 40);
+    return h;
+  };
+  const state = (h: ReturnType<typeof createTotalHistogram>) => {
+    const buckets = (h as unknown as { _counts: Float64Array })._counts;
+    return {
+      count: h.totalCount,
+      inBuckets: buckets.reduce((a, b) => a + b, 0),
+      min: h.minNonZeroValue,
+      max: h.maxValue,
+      p: [0, 25, 50, 90, 99, 100].map((p) => h.getValueAtPercentile(p)),
+    };
+  };
+
+  it('adds, once committed, what reading and adding adds, for every mix of words', () => {
+    let x = 7;
+    const r = () => {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      return x / 2 ** 31;
+    };
+    for (let seed = 1; seed <= 30; seed++) {
+      const words: number[] = [];
+      for (let i = 0; i < seed % 4; i++) words.push(...word(1 + i));
+      for (let i = 0; i < 200; i++) {
+        const kind = r();
+        if (kind < 0.45) words.push(...word(Math.floor(r() * 64)));
+        else if (kind < 0.8) words.push(...word(-1 - Math.floor(r() * 64)));
+        else if (kind < 0.9) words.push(...word(64 + Math.floor(r() * 100_000)));
+        else words.push(...word(-65 - Math.floor(r() * 300)));
+      }
+      const bytes = plain(words);
+      const slow = grown();
+      readEncodedHistogram(bytes).addTo([slow]);
+      const fast = grown();
+      const added = addInPlace(bytes, fast);
+      assert.ok(added, `seed ${seed}: in place`);
+      assert.equal(added.count, slow.totalCount - 4, `seed ${seed}`);
+      added.commit();
+      assert.deepEqual(state(fast), state(slow), `seed ${seed}`);
+    }
+  });
+
+  it('takes back exactly what it added when the caller refuses it', () => {
+    const target = grown();
+    const before = state(target);
+    const added = addInPlace(plain([...word(5), ...word(-3), ...word(70_000), ...word(2)]), target);
+    assert.ok(added);
+    added.undo();
+    assert.deepEqual(state(target), before);
+  });
+
+  it('refuses what reading refuses, with the same reason, leaving its target as it was', () => {
+    const hostile: Array<[number[], RegExp]> = [
+      [[...word(3), ...word(-(2 ** 50)), ...word(1)], /outside/],
+      [[...word(3), ...word(4), ...word(2 ** 33)], /exceeds 32 bits/],
+      [[...word(3), ...word(1), 0x80 | 5], /truncated/],
+    ];
+    for (const [payload, reason] of hostile) {
+      const target = grown();
+      const before = state(target);
+      assert.throws(() => readEncodedHistogram(plain(payload)), reason);
+      assert.throws(() => addInPlace(plain(payload), target), reason);
+      assert.deepEqual(state(target), before, String(reason));
+    }
+  });
+
+  it('leaves to reading what it cannot add in place: a target not grown that far, another layout, 32-bit buckets', () => {
+    const bytes = plain([...word(-20_000), ...word(2)]);
+    const small = createTotalHistogram();
+    small.recordValue(10);
+    const before = state(small);
+    assert.equal(addInPlace(bytes, small), undefined);
+    assert.deepEqual(state(small), before);
+    assert.equal(addInPlace(crafted(Uint8Array.from(word(1)), { plain: true, digits: 2 }), grown()), undefined);
+    assert.equal(addInPlace(plain(word(1)), createIntervalHistogram()), undefined);
+    assert.equal(addInPlace(crafted(Uint8Array.from(word(1))), grown()), undefined, 'compressed');
   });
 });

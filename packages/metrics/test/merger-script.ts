@@ -22,6 +22,8 @@ export interface Emitted {
   requests: number;
   /** Values in the merged histogram: must equal the responses, always. */
   latencies: number;
+  /** Its buckets' counts added up: the values it holds, unless a refused report left some behind. */
+  inBuckets: number;
   carried: number;
 }
 
@@ -41,7 +43,11 @@ export function play(steps: Step[], maxOpen?: number) {
   const merger = new IntervalMerger<string>(
     (m) => {
       const s = summarizeMergedInterval(m);
-      emitted.push({ seq: m.seq, t: s.t, requests: s.requests, latencies: m.histogram.totalCount, carried: m.carried });
+      const latencies = m.histogram.totalCount;
+      const buckets = (m.histogram as unknown as { _counts: ArrayLike<number> })._counts;
+      let inBuckets = 0;
+      for (let i = 0; i < buckets.length; i++) inBuckets += buckets[i] as number;
+      emitted.push({ seq: m.seq, t: s.t, requests: s.requests, latencies, inBuckets, carried: m.carried });
     },
     { maxOpen, onNotice: (n) => notices.push(n) },
   );
@@ -74,7 +80,10 @@ export function assertWellFormed({ emitted, accepted }: ReturnType<typeof play>)
     assert.ok((emitted[k] as Emitted).seq > (emitted[k - 1] as Emitted).seq, 'seqs strictly increase');
     assert.ok((emitted[k] as Emitted).t > (emitted[k - 1] as Emitted).t, 't strictly increases');
   }
-  for (const e of emitted) assert.equal(e.latencies, e.requests, `interval ${e.seq}: one latency per response`);
+  for (const e of emitted) {
+    assert.equal(e.latencies, e.requests, `interval ${e.seq}: one latency per response`);
+    assert.equal(e.inBuckets, e.latencies, `interval ${e.seq}: its buckets hold what it counts`);
+  }
   assert.equal(
     emitted.reduce((n, e) => n + e.requests, 0),
     accepted,

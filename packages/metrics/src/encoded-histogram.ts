@@ -97,7 +97,9 @@ function readLayout(raw: Uint8Array): { digits: number; lowest: number; buckets:
   if (!Number.isInteger(digits) || digits < 0 || digits > SIGNIFICANT_DIGITS) {
     throw new Error(`histogram of ${digits} significant digits; at most ${SIGNIFICANT_DIGITS}`);
   }
-  if (!Number.isSafeInteger(lowest) || lowest < 1 || !Number.isSafeInteger(highest) || highest < lowest) {
+  // The library builds no histogram whose highest value is below twice its lowest: one of another layout than its
+  // target's is decoded by it, which must not throw after the checks (a report would be merged in part).
+  if (!Number.isSafeInteger(lowest) || lowest < 1 || !Number.isSafeInteger(highest) || highest < 2 * lowest) {
     throw new Error(`histogram of values [${lowest}, ${highest}] is not a layout`);
   }
   const payload = view.getInt32(4);
@@ -138,11 +140,12 @@ export function addInPlace(bytes: Uint8Array, target: Histogram): AddedInPlace |
     // At most 2^32 - 1 values go in (a count of each bucket is 32-bit): sums stay exact integers.
     target.totalCount + 2 ** 32 <= Number.MAX_SAFE_INTEGER;
   if (!fits) return undefined;
-  const count = walkAdd(raw, end, array);
+  // Runs clamped to the layout, as walk clamps them: the same bytes are refused in the same words.
+  const count = walkAdd(raw, end, array, buckets);
   const fault = walkFault();
   const top = walkedTop();
   const undo = (): void => {
-    walkSubtract(raw, fault === undefined ? end : walkStop(), array);
+    walkSubtract(raw, fault === undefined ? end : walkStop(), array, buckets);
   };
   if (fault !== undefined) {
     undo();

@@ -151,13 +151,10 @@ export class IntervalMerger<Id extends MemberId = string> {
     } catch (err) {
       throw new IntervalRejectedError('bad-histogram', id, seq, (err as Error).message);
     }
-    // From here the latency may sit in the slot's buckets already: a refusal takes it back.
-    const refusal = countMismatch(interval, parsed, tally) ?? overflowOf(slot, parsed);
-    if (refusal) {
-      parsed.latency.drop();
-      throw new IntervalRejectedError('bad-histogram', id, seq, refusal);
-    }
+    // From here the latency may sit in the slot's buckets already: a refusal, or any throw, takes it back.
     try {
+      const refusal = countMismatch(interval, parsed, tally) ?? overflowOf(slot, parsed);
+      if (refusal) throw new IntervalRejectedError('bad-histogram', id, seq, refusal);
       accepted?.({ responses: tally.responses, errors: tally.errors });
     } catch (err) {
       parsed.latency.drop();

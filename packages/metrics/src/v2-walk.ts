@@ -146,13 +146,13 @@ export function walkStop(): number {
   return stoppedAt;
 }
 
-/** Runs are clamped here, far above any layout (about 46,000 buckets), so an index stays an int32. */
+/** Runs are clamped here by default, far above any layout (about 46,000 buckets), so an index stays an int32. */
 const MAX_INDEX = 2 ** 30;
 
 /**
  * Adds the counts of a payload straight into `array` (64-bit buckets) in the same branch-free way as walk,
  * without writing the buckets anywhere first; returns the sum of the counts, and the highest non-empty bucket in
- * `walkedTop()`.
+ * `walkedTop()`. A run takes the index no further than `clamp` (walk clamps at the layout's buckets).
  *
  * Bytes that walk would refuse are found too: a count beyond 32 bits (the walk stops before it) or a payload cut
  * short; then `walkFault()` says why and `walkStop()` where the adds made so far end, for the caller to take them
@@ -160,7 +160,7 @@ const MAX_INDEX = 2 ** 30;
  * length (a bucket past the array is not written: a typed array ignores it). A run's entry adds 0 to the bucket
  * it starts at.
  */
-export function walkAdd(raw: Uint8Array, end: number, array: Float64Array): number {
+export function walkAdd(raw: Uint8Array, end: number, array: Float64Array, clamp = MAX_INDEX): number {
   let sum = 0;
   let index = 0;
   let top = -1;
@@ -203,7 +203,7 @@ export function walkAdd(raw: Uint8Array, end: number, array: Float64Array): numb
     const word = readWord(raw, at);
     if (word % 2 === 1) {
       at = wordEnd;
-      index = Math.min(MAX_INDEX, index + (word + 1) / 2);
+      index = Math.min(clamp, index + (word + 1) / 2);
       continue;
     }
     if (word / 2 > MAX_BUCKET_COUNT) {
@@ -245,14 +245,14 @@ export function lowestCounted(raw: Uint8Array, end: number): number {
  * Takes out of `array` what walkAdd(raw, end, array) put in: the same words, each count subtracted. For a report
  * refused after its add, which is rare: one word at a time, without walkAdd's tricks.
  */
-export function walkSubtract(raw: Uint8Array, end: number, array: Float64Array): void {
+export function walkSubtract(raw: Uint8Array, end: number, array: Float64Array, clamp = MAX_INDEX): void {
   let index = 0;
   let at = V2_HEADER_BYTES;
   while (at < end) {
     const word = readWord(raw, at);
     at = wordEnd;
     if (word % 2 === 1) {
-      index = Math.min(MAX_INDEX, index + (word + 1) / 2);
+      index = Math.min(clamp, index + (word + 1) / 2);
       continue;
     }
     if (word > 0) array[index] = (array[index] as number) - word / 2;

@@ -22,7 +22,7 @@ const V2_COMPRESSED_COOKIE = 0x1c849314;
 /** A V2 header (40 bytes) followed by `payload`, compressed unless `plain`. */
 function crafted(
   payload: Uint8Array,
-  layout: { digits?: number; lowest?: number; padTo?: number; plain?: boolean } = {},
+  layout: { digits?: number; lowest?: number; highest?: bigint; padTo?: number; plain?: boolean } = {},
 ): Uint8Array {
   const raw = Buffer.alloc(Math.max(40 + payload.byteLength, layout.padTo ?? 0));
   raw.writeInt32BE(V2_COOKIE, 0);
@@ -30,7 +30,7 @@ function crafted(
   raw.writeInt32BE(0, 8);
   raw.writeInt32BE(layout.digits ?? SIGNIFICANT_DIGITS, 12);
   raw.writeBigInt64BE(BigInt(layout.lowest ?? 1), 16);
-  raw.writeBigInt64BE(2n ** 40n, 24);
+  raw.writeBigInt64BE(layout.highest ?? 2n ** 40n, 24);
   raw.writeDoubleBE(1, 32);
   raw.set(payload, 40);
   if (layout.plain) return raw;
@@ -97,8 +97,10 @@ describe('readEncodedHistogram, given bytes from a hostile agent', () => {
 });
 
 describe('readEncodedHistogram, given plain V2 bytes from a hostile agent', () => {
-  const plain = (payload: number[], layout: { digits?: number; lowest?: number; padTo?: number } = {}) =>
-    crafted(Uint8Array.from(payload), { ...layout, plain: true });
+  const plain = (
+    payload: number[],
+    layout: { digits?: number; lowest?: number; highest?: bigint; padTo?: number } = {},
+  ) => crafted(Uint8Array.from(payload), { ...layout, plain: true });
 
   it('refuses more bytes than the bound before reading any', () => {
     const big = plain([], { padTo: MAX_INFLATED_HISTOGRAM_BYTES + 1 });
@@ -114,6 +116,8 @@ describe('readEncodedHistogram, given plain V2 bytes from a hostile agent', () =
   it('refuses a layout finer than the one recorded, and counts beyond 32 bits', () => {
     assert.throws(() => readEncodedHistogram(plain(word(1), { digits: 5 })), /significant digits/);
     assert.throws(() => readEncodedHistogram(plain(word(1), { lowest: 0 })), /not a layout/);
+    // The library builds no histogram whose highest value is below twice its lowest.
+    assert.throws(() => readEncodedHistogram(plain(word(1), { lowest: 1000, highest: 1999n })), /not a layout/);
     assert.throws(() => readEncodedHistogram(plain(word(2 ** 33))), /exceeds 32 bits/);
   });
 
@@ -304,15 +308,26 @@ describe('addInPlace: a histogram straight into the buckets of an open interval,
 
   it('refuses what reading refuses, with the same reason, leaving its target as it was', () => {
     const hostile: Array<[number[], RegExp]> = [
-      [[...word(3), ...word(-(2 ** 50)), ...word(1)], /outside/],
+      [[...word(3), ...word(-(2 ** 50)), ...word(1)], /bucket 45056 is outside its layout of 45056/],
+      // A long run up to the layout's end, then one-byte runs past it: the same bucket named either way.
+      [[...word(-45_050), ...word(-3), ...word(-3), ...word(-3), ...word(-3), ...word(1)], /is outside its layout/],
       [[...word(3), ...word(4), ...word(2 ** 33)], /exceeds 32 bits/],
       [[...word(3), ...word(1), 0x80 | 5], /truncated/],
     ];
     for (const [payload, reason] of hostile) {
       const target = grown();
       const before = state(target);
-      assert.throws(() => readEncodedHistogram(plain(payload)), reason);
-      assert.throws(() => addInPlace(plain(payload), target), reason);
+      let read = '';
+      try {
+        readEncodedHistogram(plain(payload));
+      } catch (err) {
+        read = (err as Error).message;
+      }
+      assert.match(read, reason);
+      assert.throws(
+        () => addInPlace(plain(payload), target),
+        (err: Error) => err.message === read,
+      );
       assert.deepEqual(state(target), before, String(reason));
     }
   });

@@ -159,6 +159,22 @@ const rejections: Rejection[] = [
     }),
   },
   {
+    name: 'into an open interval: a service-time histogram of a layout the library cannot build (highest < 2 x lowest)',
+    code: 'bad-histogram',
+    setup: [{ add: ['b', 0, 1] }],
+    member: 'a',
+    interval: broken(0, (i) => {
+      // One value, as the responses: every count agrees, only the layout is impossible.
+      const raw = Buffer.from(encodeHistogram(createTotalHistogram()));
+      const payload = Buffer.from([2]); // a count of 1 in bucket 0
+      const bytes = Buffer.concat([raw.subarray(0, 40), payload]);
+      bytes.writeInt32BE(payload.byteLength, 4);
+      bytes.writeBigInt64BE(1000n, 16);
+      bytes.writeBigInt64BE(1000n, 24);
+      i.serviceHistogram = bytes;
+    }),
+  },
+  {
     name: 'a seq that went out when nothing open can carry it (a member that joined late)',
     code: 'seq-flushed',
     setup: [{ add: ['a', 0, 1] }, { add: ['b', 0, 1] }, { join: ['late'] }],
@@ -196,6 +212,21 @@ describe('IntervalMerger refuses, changing nothing,', () => {
       assert.deepEqual(played.notices, control.notices);
     });
   }
+});
+
+describe('IntervalMerger, when a check throws rather than refuses', () => {
+  it('takes back what went into the open interval already: its buckets stay as they were', () => {
+    const setup: Step[] = [{ join: ['a', 'b'] }, { add: ['b', 0, 3] }];
+    const control = play(setup);
+    const played = play(setup);
+    // Not from the wire (its decoder builds no such thing): a report whose class buckets are not objects.
+    const malformed = { ...report(0, 3), classBuckets: [null] } as unknown as IntervalData;
+    assert.throws(() => played.merger.add('a', malformed), TypeError);
+    const rest: Step[] = [{ add: ['a', 1, 2] }, { flush: true }];
+    control.more(rest);
+    played.more(rest);
+    assert.deepEqual(played.emitted, control.emitted);
+  });
 });
 
 describe('IntervalMerger and counts no 32-bit bucket holds', () => {

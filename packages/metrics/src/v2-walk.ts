@@ -224,28 +224,16 @@ export function walkAdd(raw: Uint8Array, end: number, array: Float64Array, clamp
   return sum;
 }
 
-/** The index of the lowest non-empty bucket above 0, or -1: a walk of the first few words. */
-export function lowestCounted(raw: Uint8Array, end: number): number {
-  let index = 0;
-  let at = V2_HEADER_BYTES;
-  while (at < end) {
-    const word = readWord(raw, at);
-    at = wordEnd;
-    if (word % 2 === 1) {
-      index += (word + 1) / 2;
-      continue;
-    }
-    if (word > 0 && index > 0) return index;
-    index++;
-  }
-  return -1;
-}
-
 /**
- * Takes out of `array` what walkAdd(raw, end, array) put in: the same words, each count subtracted. For a report
- * refused after its add, which is rare: one word at a time, without walkAdd's tricks.
+ * Calls `visit(index, count)` for each non-empty bucket of the payload up to `end`, one word at a time (runs
+ * clamped at `clamp`), until it returns true: for the rare walks and the short ones, without walkAdd's tricks.
  */
-export function walkSubtract(raw: Uint8Array, end: number, array: Float64Array, clamp = MAX_INDEX): void {
+function eachCount(
+  raw: Uint8Array,
+  end: number,
+  clamp: number,
+  visit: (index: number, count: number) => boolean,
+): void {
   let index = 0;
   let at = V2_HEADER_BYTES;
   while (at < end) {
@@ -255,7 +243,28 @@ export function walkSubtract(raw: Uint8Array, end: number, array: Float64Array, 
       index = Math.min(clamp, index + (word + 1) / 2);
       continue;
     }
-    if (word > 0) array[index] = (array[index] as number) - word / 2;
+    if (word > 0 && visit(index, word / 2)) return;
     index++;
   }
+}
+
+/** The index of the lowest non-empty bucket above 0, or -1: a walk of the first few words. */
+export function lowestCounted(raw: Uint8Array, end: number): number {
+  let lowest = -1;
+  eachCount(raw, end, MAX_INDEX, (index) => {
+    if (index > 0) lowest = index;
+    return index > 0;
+  });
+  return lowest;
+}
+
+/**
+ * Takes out of `array` what walkAdd(raw, end, array, clamp) put in: the same words, each count subtracted. For a
+ * report refused after its add, which is rare.
+ */
+export function walkSubtract(raw: Uint8Array, end: number, array: Float64Array, clamp = MAX_INDEX): void {
+  eachCount(raw, end, clamp, (index, count) => {
+    array[index] = (array[index] as number) - count;
+    return false;
+  });
 }

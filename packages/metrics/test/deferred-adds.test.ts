@@ -49,6 +49,22 @@ describe('DeferredAdds', () => {
     assert.equal(into.totalCount, 10 * (MAX_DEFERRED_ADDS + 1));
   });
 
+  it('keeps what waits when room is reserved for more, and adds it all', () => {
+    const adds = new DeferredAdds();
+    const into = createTotalHistogram();
+    const reference = createTotalHistogram();
+    const bytes = [4, 5, 6].map((seed) => encoded(seed, 200));
+    adds.defer(into, bytes[0] as Uint8Array);
+    adds.reserve(64 * 1024 * 1024); // past the store's first size: a new one, holding the report that waits
+    adds.defer(into, bytes[1] as Uint8Array);
+    adds.reserve(1024); // less than it has: nothing changes
+    adds.defer(into, bytes[2] as Uint8Array);
+    adds.settle();
+    for (const b of bytes) reference.add(decodeHistogram(b));
+    assert.equal(into.totalCount, 600);
+    for (const p of [50, 99, 100]) assert.equal(into.getValueAtPercentile(p), reference.getValueAtPercentile(p));
+  });
+
   it('settles soon in slices, one turn of the event loop each, until none waits', async () => {
     const adds = new DeferredAdds();
     const into = createTotalHistogram();

@@ -6,6 +6,7 @@
 //
 //   node bench/peers/undici-dispatch.mjs URL CONNECTIONS SECONDS
 import { Client } from 'undici';
+import { DiscardingHandler } from './undici-handler.mjs';
 
 const [url, connections, seconds] = process.argv.slice(2);
 const { origin, pathname, search } = new URL(url);
@@ -13,26 +14,19 @@ const options = { path: `${pathname}${search}`, method: 'GET', headers: [] };
 let count = 0;
 let running = true;
 
-class Loop {
+class Loop extends DiscardingHandler {
   constructor(client) {
-    this.client = client;
+    super(
+      client,
+      () => {
+        count++;
+        this.send();
+      },
+      () => setImmediate(() => this.send()),
+    );
   }
   send() {
     if (running) this.client.dispatch(options, this);
-  }
-  onConnect() {}
-  onHeaders() {
-    return true;
-  }
-  onData() {
-    return true;
-  }
-  onComplete() {
-    count++;
-    this.send();
-  }
-  onError() {
-    setImmediate(() => this.send());
   }
 }
 

@@ -9,48 +9,29 @@
 //   node bench/peers/undici-open-loop.mjs URL CONNECTIONS SECONDS RATE
 import { Client } from 'undici';
 import { openSchedule } from './open-schedule.mjs';
+import { DiscardingHandler } from './undici-handler.mjs';
 
 const [url, connections, seconds, rate] = process.argv.slice(2);
 const { origin, pathname, search } = new URL(url);
 const options = { path: `${pathname}${search}`, method: 'GET', headers: [] };
 let schedule;
 
-class Connection {
-  constructor(client) {
-    this.client = client;
-  }
-  onConnect() {}
-  onHeaders() {
-    return true;
-  }
-  onData() {
-    return true;
-  }
-  onComplete() {
-    schedule.release(this);
-  }
-  onError() {
-    setImmediate(() => schedule.failed(this));
-  }
-}
+/** A connection's reused handler: what ends hands the connection back to the schedule. */
+const connection = (client) => {
+  const unit = new DiscardingHandler(
+    client,
+    () => schedule.release(unit),
+    () => setImmediate(() => schedule.failed(unit)),
+  );
+  return unit;
+};
 
 const clients = Array.from({ length: Number(connections) }, () => new Client(origin, { pipelining: 1 }));
 // One request on each before the start opens the connections, as Volley's open model opens its own ahead.
 await Promise.all(
-  clients.map(
-    (c) =>
-      new Promise((resolve) =>
-        c.dispatch(options, {
-          onConnect() {},
-          onHeaders: () => true,
-          onData: () => true,
-          onComplete: resolve,
-          onError: resolve,
-        }),
-      ),
-  ),
+  clients.map((c) => new Promise((resolve) => c.dispatch(options, new DiscardingHandler(c, resolve, resolve)))),
 );
-const units = clients.map((c) => new Connection(c));
+const units = clients.map(connection);
 schedule = openSchedule({
   units,
   rate: Number(rate),

@@ -1,9 +1,9 @@
 // Adding into an agent's total the histograms the merger accepted: a controller's second pass over every byte
 // every agent sends, off the path a merged interval waits on (see DeferredAdds).
-import { readEncodedHistogram } from './encoded-histogram.js';
-import { decodeHistogram, type Histogram, type Internals } from './histogram.js';
+import { countWalkedAdd, readEncodedHistogram } from './encoded-histogram.js';
+import type { Histogram, Internals } from './histogram.js';
 import { V2_COOKIE, V2_HEADER_BYTES } from './v2-encoding.js';
-import { lowestCounted, walkAdd, walkedTop } from './v2-walk.js';
+import { walkAdd, walkedTop, walkSubtract } from './v2-walk.js';
 
 /**
  * Adds `bytes` into `target`, the same as `readEncodedHistogram(bytes).addTo([target])`, for bytes that
@@ -33,28 +33,15 @@ export function addAccepted(bytes: Uint8Array, target: Histogram): void {
     x.highestTrackableValue = x.highestEquivalentValue(x.valueFromIndex(x.countsArrayLength - 1));
   }
   const array = x._counts as Float64Array;
-  const sum = walkAdd(bytes, V2_HEADER_BYTES + view.getInt32(4), array);
+  const end = V2_HEADER_BYTES + view.getInt32(4);
+  const sum = walkAdd(bytes, end, array);
   const top = walkedTop();
   if (top >= array.length) {
     // A header that understates its values (no encoder writes one): what went in is taken out, and the buckets
-    // go in by the way that resizes as it adds. Same layout, so the library's decoding has the same indexes.
-    const decoded = decodeHistogram(bytes);
-    try {
-      const d = decoded as unknown as Internals;
-      for (let i = 0; i < Math.min(array.length, d.countsArrayLength); i++) {
-        array[i] = (array[i] as number) - d.getCountAtIndex(i);
-      }
-    } finally {
-      decoded.destroy();
-    }
+    // go in by the way that resizes as it adds.
+    walkSubtract(bytes, end, array);
     readEncodedHistogram(bytes).addTo([target]);
     return;
   }
-  if (top < 0) return;
-  x.addToTotalCount(sum);
-  // The minimum is the lowest non-empty bucket's lowest value (value 0 aside), the maximum the highest one's
-  // highest equivalent value, as the library's decoding reports them.
-  x.updateMinAndMax(x.highestEquivalentValue(x.valueFromIndex(top)));
-  const low = lowestCounted(bytes, V2_HEADER_BYTES + view.getInt32(4));
-  if (low > 0) x.updateMinAndMax(x.valueFromIndex(low));
+  countWalkedAdd(target, sum, top, bytes, end);
 }

@@ -163,16 +163,22 @@ export function addInPlace(bytes: Uint8Array, target: Histogram): AddedInPlace |
   return {
     count,
     undo,
-    commit() {
-      if (top < 0) return;
-      x.addToTotalCount(count);
-      // The minimum is the lowest non-empty bucket's lowest value (value 0 aside), the maximum the highest one's
-      // highest equivalent value, as the library's decoding reports them.
-      x.updateMinAndMax(x.highestEquivalentValue(x.valueFromIndex(top)));
-      const low = lowestCounted(raw, end);
-      if (low > 0) x.updateMinAndMax(x.valueFromIndex(low));
-    },
+    commit: () => countWalkedAdd(target, count, top, raw, end),
   };
+}
+
+/**
+ * Completes a walkAdd of `raw` into `target`'s buckets (`count` values, the highest in bucket `top`): its total,
+ * and its minimum (the lowest non-empty bucket's lowest value, value 0 aside) and maximum (the highest one's highest
+ * equivalent value), as the library's decoding reports them.
+ */
+export function countWalkedAdd(target: Histogram, count: number, top: number, raw: Uint8Array, end: number): void {
+  if (top < 0) return;
+  const x = target as unknown as Internals;
+  x.addToTotalCount(count);
+  x.updateMinAndMax(x.highestEquivalentValue(x.valueFromIndex(top)));
+  const low = lowestCounted(raw, end);
+  if (low > 0) x.updateMinAndMax(x.valueFromIndex(low));
 }
 
 function addInto32(array: Uint32Array, indexes: Int32Array, counts: Float64Array, n: number): void {

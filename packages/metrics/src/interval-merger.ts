@@ -144,7 +144,7 @@ export class IntervalMerger<Id extends MemberId = string> {
   add(id: Id, interval: IntervalData, accepted?: (report: AcceptedReport) => void): void {
     const { seq } = interval;
     const { member, tally } = this.check(id, interval);
-    const slot = seq < this.nextSeq ? this.open[0] : this.open.find((s) => s.seq === seq);
+    const slot = seq < this.nextSeq ? this.open[0] : this.openSlotOf(seq);
     let parsed: ReturnType<typeof parseHistograms>;
     try {
       parsed = parseHistograms(interval, slot?.histogram);
@@ -169,7 +169,7 @@ export class IntervalMerger<Id extends MemberId = string> {
       this.onNotice?.({ type: 'late', member: id, seq, into: head.seq });
       return;
     }
-    addToSlot(this.slotFor(interval), interval, parsed, false);
+    addToSlot(slot ?? this.newSlot(interval), interval, parsed, false);
     this.watermark.move(member.last, seq);
     member.last = seq;
     this.emitComplete();
@@ -205,14 +205,20 @@ export class IntervalMerger<Id extends MemberId = string> {
     return { member, tally };
   }
 
-  private slotFor(interval: IntervalData): Slot {
-    const { seq } = interval;
-    // Reports come mostly in seq order, so the search from the end stops at once.
+  /** The open interval of `seq`, if any. Reports come mostly in seq order, so the search from the end stops at once. */
+  private openSlotOf(seq: number): Slot | undefined {
+    for (let at = this.open.length - 1; at >= 0; at--) {
+      const slot = this.open[at] as Slot;
+      if (slot.seq <= seq) return slot.seq === seq ? slot : undefined;
+    }
+    return undefined;
+  }
+
+  /** Opens the interval of a report's seq (none is open), in seq order among the others. */
+  private newSlot(interval: IntervalData): Slot {
     let at = this.open.length;
-    while (at > 0 && (this.open[at - 1] as Slot).seq > seq) at--;
-    const before = this.open[at - 1];
-    if (before?.seq === seq) return before;
-    const slot = openSlot(seq, interval.startMs, interval.endMs);
+    while (at > 0 && (this.open[at - 1] as Slot).seq > interval.seq) at--;
+    const slot = openSlot(interval.seq, interval.startMs, interval.endMs);
     this.open.splice(at, 0, slot);
     return slot;
   }

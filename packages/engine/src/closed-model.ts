@@ -91,5 +91,5 @@ export const closedModel = {
     plan.flow ? new ClosedFlowRun(plan, sink, options) : new ClosedModelRun(plan, sink, options),
   // Connection stages open their connections as the ramp reaches them.
   preconnect: (plan) => (plan.stages.length > 0 ? 0 : plan.connections),
-  warmUp: {},
+  warmUp: [{}],
 } satisfies EngineModel<ClosedPlan>;

@@ -9,6 +9,10 @@ export interface EngineModel<P extends Plan> {
   create(plan: P, sink: IntervalSink, options?: RunOptions): ModelRun<P>;
   /** Connections to open ahead of the Start: 0 when a ramp opens them as it goes. */
   preconnect(plan: P): number;
-  /** What the warm-up run sets on top of the plan's request (its model, method, headers and body). */
-  warmUp: Partial<PlanInput>;
+  /**
+   * The warm-up's runs, in order, each what it sets on top of the plan's request (its model, method, headers and
+   * body). The first sends the warm-up's request count; the others run only in the full warm-up, for as long as
+   * they say, so that every path this model's real runs take is hot before the Start (warm-up.ts).
+   */
+  warmUp: readonly [Partial<PlanInput>, ...Partial<PlanInput>[]];
 }

@@ -11,11 +11,17 @@ import { dueBeyond, type Schedule, scheduleOf } from './schedule.js';
  */
 const DUE_WITHIN_US = 0.5;
 
-/** What a pacer asks of the open-model run that owns it. */
+/**
+ * What a pacer asks of the open-model run that owns it. The run itself implements it (methods on its class, not
+ * a literal of closures made per run): a getter in an object literal gave each run's host a hidden class of its
+ * own, so the pump the warm-up had optimized deoptimized at the real run's first sends, and the run began on
+ * cold code, late (see warm-up.ts).
+ */
 export interface PacerHost<U> {
-  readonly stopping: boolean;
+  /** The run is stopping: nothing more begins. */
+  isStopping(): boolean;
   /** Nothing more will begin and nothing is in flight, or the schedule is over: stop the run. */
-  stop(): void;
+  stopRun(): void;
   /** The run is stopping and a unit came free: end the run if it was the last in flight. */
   idle(): void;
   /** Begins on `unit` now what was due at `intendedAt` (clock time): a request, or a flow's iteration. */
@@ -58,10 +64,10 @@ export class Pacer<U> {
   pump(): void {
     const { requests } = this.plan;
     const nowMs = this.clock.now() - this.t0;
-    while (!this.host.stopping) {
+    while (!this.host.isStopping()) {
       if (this.draining || (requests > 0 && this.begun >= requests)) {
         this.draining = true;
-        if (this.inFlight === 0) this.host.stop();
+        if (this.inFlight === 0) this.host.stopRun();
         return;
       }
       const dueUs = this.schedule.at(this.begun);
@@ -69,7 +75,7 @@ export class Pacer<U> {
         // Nothing more is due, but a run with a duration lasts it, so that its rate is what was sent over the
         // time asked for (-R 0.1 -d 5s is 0.2 req/s, not one request over its own few milliseconds); the
         // deadline stops it.
-        if (this.plan.durationMs === 0) this.host.stop();
+        if (this.plan.durationMs === 0) this.host.stopRun();
         return;
       }
       if (dueUs - nowMs * 1000 >= DUE_WITHIN_US) {
@@ -89,7 +95,7 @@ export class Pacer<U> {
   release(unit: U): void {
     this.inFlight--;
     this.free.push(unit);
-    if (this.host.stopping) this.host.idle();
+    if (this.host.isStopping()) this.host.idle();
     else this.pump();
   }
 

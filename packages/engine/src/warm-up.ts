@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Plan, type PlanInput, resolvePlan } from '@volley/plan';
+import type { EngineModel } from './model.js';
 import type { IntervalSink, RunHandle } from './model-run.js';
 
 /**
@@ -45,22 +46,26 @@ let warming: Promise<void> | undefined;
  * HTTP parser (llhttp) on its first connection, and V8 compiles, then optimizes, each function only once it has
  * run often. The plan's own model sends its own request (method, headers, body) `requests` times (see
  * warmUpRequests) to a throwaway server on loopback inside this process, through the same engine code; nothing is
- * sent to the target, and what it measures is thrown away. Once per process (per thread: each has its own parser
- * and JIT): the first call's length holds; never fails, at worst it warms less.
+ * sent to the target, and what it measures is thrown away. The full warm-up then runs the model's other phases
+ * (the open model's paced run): code optimized on one run alone deoptimizes at the next run's start, on each
+ * closure made per run and each branch the first never took, and the run would begin on cold code. Once per
+ * process (per thread: each has its own parser and JIT): the first call's length holds; never fails, at worst it
+ * warms less.
  */
 export function warmUp(
   plan: Plan,
-  model: Partial<PlanInput>,
+  phases: EngineModel<Plan>['warmUp'],
   start: (plan: Plan, sink: IntervalSink) => RunHandle,
   requests = warmUpRequests(plan),
 ): Promise<void> {
-  warming ??= requests > 0 ? run(plan, model, start, requests).catch(() => {}) : Promise.resolve();
+  warming ??= requests > 0 ? warmUpRuns(plan, phases, start, requests).catch(() => {}) : Promise.resolve();
   return warming;
 }
 
-async function run(
+/** The warm-up's runs themselves, each started with `start`, whatever this process has warmed already. */
+export async function warmUpRuns(
   plan: Plan,
-  model: Partial<PlanInput>,
+  [first, ...rest]: EngineModel<Plan>['warmUp'],
   start: (plan: Plan, sink: IntervalSink) => RunHandle,
   requests: number,
 ): Promise<void> {
@@ -74,17 +79,17 @@ async function run(
   });
   try {
     const { port } = server.address() as AddressInfo;
-    const warm = resolvePlan({
+    const request: PlanInput = {
       url: `http://127.0.0.1:${port}/`,
       method: plan.method,
       headers: plan.headers.filter(([name]) => name.toLowerCase() !== 'host'),
       body: plan.body,
       model: plan.model,
       connections: Math.min(4, requests),
-      requests,
-      ...model,
-    });
-    await start(warm, () => {}).done;
+    };
+    await start(resolvePlan({ ...request, requests, ...first }), () => {}).done;
+    if (requests < WARM_UP_REQUESTS) return;
+    for (const phase of rest) await start(resolvePlan({ ...request, ...phase }), () => {}).done;
   } finally {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,6 +1,6 @@
 import { type OpenPlan, slotsOf } from '@volley/plan';
 import { ModelRun } from '../model-run.js';
-import { Pacer } from '../pacer.js';
+import { Pacer, type PacerHost } from '../pacer.js';
 import { FlowUsers } from './users.js';
 import type { VirtualUser } from './virtual-user.js';
 
@@ -11,7 +11,7 @@ import type { VirtualUser } from './virtual-user.js';
  * think time, which belong to the iteration, never to a request's latency. An iteration due while every user is
  * busy goes out late (counted); one never begun before the end is dropped (counted).
  */
-export class OpenFlowRun extends ModelRun<OpenPlan> {
+export class OpenFlowRun extends ModelRun<OpenPlan> implements PacerHost<VirtualUser> {
   private users!: FlowUsers;
   private pacer: Pacer<VirtualUser> | undefined;
 
@@ -39,22 +39,20 @@ export class OpenFlowRun extends ModelRun<OpenPlan> {
       this.connections,
     );
     this.exchanges.push(...this.users.users);
-    this.pacer = new Pacer(
-      {
-        get stopping() {
-          return run.stopping;
-        },
-        stop: () => this.stop(),
-        idle: () => this.endIfIdle(),
-        fire: (user, intendedAt) => user.begin(intendedAt),
-      },
-      plan,
-      [...this.users.users],
-      this.clock,
-      this.t0,
-      this.recorder,
-    );
+    this.pacer = new Pacer(this, plan, [...this.users.users], this.clock, this.t0, this.recorder);
     this.pacer.pump();
+  }
+
+  isStopping(): boolean {
+    return this.stopping;
+  }
+
+  stopRun(): void {
+    this.stop();
+  }
+
+  fire(user: VirtualUser, intendedAt: number): void {
+    user.begin(intendedAt);
   }
 
   protected override deadline(): void {
@@ -67,11 +65,11 @@ export class OpenFlowRun extends ModelRun<OpenPlan> {
     super.stop();
     this.pacer?.cancel();
     for (const user of this.users?.users ?? []) user.halt();
-    this.endIfIdle();
+    this.idle();
   }
 
   protected override afterAbort(): void {
-    this.endIfIdle();
+    this.idle();
   }
 
   protected override finish(): void {
@@ -79,7 +77,8 @@ export class OpenFlowRun extends ModelRun<OpenPlan> {
     this.users?.release();
   }
 
-  private endIfIdle(): void {
+  /** Ends the run if it is stopping and nothing is in flight. */
+  idle(): void {
     if (!this.stopping || (this.pacer?.inFlight ?? 0) > 0) return;
     if (!this.wasAborted) this.pacer?.countDropped();
     this.finish();

@@ -74,11 +74,14 @@ describe('the warm-up runs', () => {
     );
   });
 
-  it('of a closed-model plan: one run', async () => {
-    const runs = await runsFor({ durationMs: 10_000, connections: 10 });
-    assert.deepEqual(
-      runs.map((r) => [r.plan.model, r.sent]),
-      [['closed', WARM_UP_REQUESTS]],
-    );
+  it('of a hot closed-model plan: its requests, then a second run that ends at its deadline', async () => {
+    const [counted, timed, ...more] = await runsFor({ durationMs: 10_000, connections: 10 });
+    assert.equal(more.length, 0);
+    assert.ok(counted && timed);
+    assert.deepEqual([counted.plan.model, counted.sent], ['closed', WARM_UP_REQUESTS]);
+    assert.equal(timed.plan.model, 'closed');
+    assert.equal(timed.plan.requests, 0);
+    assert.ok(timed.plan.durationMs > 0);
+    assert.ok(timed.sent > 0, 'the timed run sent nothing');
   });
 });

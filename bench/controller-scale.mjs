@@ -5,13 +5,14 @@
 // work is measured: its CPU (from /proc, as a share of one core over the run) and the merge latency (from the
 // moment the last agent sent interval k to the moment the controller printed its merged progress line for k).
 //
-//   node bench/controller-scale.mjs [--agents 2000] [--seconds 10] [--json] [--cpu-prof DIR] [--baseline DIR] [--metrics]
+//   node bench/controller-scale.mjs [--agents 2000] [--seconds 10] [--json] [--cpu-prof DIR [--cpu-prof-interval US]] [--baseline DIR] [--metrics]
 //
 // --baseline DIR runs the controller of another built checkout instead (say, main before a change); the simulated
 // agents then speak that checkout's protocol (its version and histogram encoding), so either side can be older.
 // --metrics serves Prometheus metrics from the controller as a deployment would (every interval then reads each
 // agent's health).
-// --cpu-prof DIR writes the controller's V8 CPU profile into DIR (open it in Chrome DevTools or speedscope).
+// --cpu-prof DIR writes the controller's V8 CPU profile into DIR (open it in Chrome DevTools or speedscope), sampled
+// every --cpu-prof-interval µs (1000; 100 resolves one interval's burst, at twice the controller's CPU).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     json: { type: 'boolean' },
     'cpu-prof': { type: 'string' },
+    'cpu-prof-interval': { type: 'string', default: '1000' },
     baseline: { type: 'string' },
     metrics: { type: 'boolean' },
   },
@@ -82,7 +84,9 @@ const port = await freePort();
 const controller = spawn(
   process.execPath,
   [
-    ...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : []),
+    ...(values['cpu-prof']
+      ? ['--cpu-prof', '--cpu-prof-interval', values['cpu-prof-interval'], '--cpu-prof-dir', values['cpu-prof']]
+      : []),
     values.baseline ? join(values.baseline, 'packages', 'cli', 'bin', 'run.js') : VOLLEY,
     'controller',
     'http://127.0.0.1:9/',

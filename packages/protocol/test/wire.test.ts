@@ -188,6 +188,29 @@ describe('intervals on the wire', () => {
     assert.equal(Object.getPrototypeOf(back.byError), null);
   });
 
+  it('gives statuses in a map that counts like any other: no prototype, lowest first, repeats summed', () => {
+    // The map's integer keys are kept sparse (see sparseCounts): nothing of that may show.
+    const back = counted(
+      [
+        [503, 2],
+        [200, 7],
+        [404, 1],
+        [200, 3],
+      ],
+      [],
+    )();
+    assert.equal(Object.getPrototypeOf(back.byStatus), null);
+    assert.deepEqual(Object.keys(back.byStatus), ['200', '404', '503']);
+    assert.deepEqual(Object.entries(back.byStatus), [
+      ['200', 10],
+      ['404', 1],
+      ['503', 2],
+    ]);
+    assert.equal(JSON.stringify(back.byStatus), '{"200":10,"404":1,"503":2}');
+    assert.equal(back.byStatus[4_294_967_294], undefined);
+    assert.equal(Object.hasOwn(back.byStatus, '4294967294'), false);
+  });
+
   it('refuses statuses that are not three digits and kinds that are not short printable names', () => {
     const bad: Array<[string, () => unknown]> = [
       ['status 0', counted([[0, 1]], [])],

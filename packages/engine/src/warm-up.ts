@@ -47,8 +47,9 @@ let warming: Promise<void> | undefined;
  * run often. The plan's own model sends its own request (method, headers, body) `requests` times (see
  * warmUpRequests) to a throwaway server on loopback inside this process, through the same engine code; nothing is
  * sent to the target, and what it measures is thrown away. The full warm-up then runs the model's other phases
- * (the open model's paced run): code optimized on one run alone deoptimizes at the next run's start, on each
- * closure made per run and each branch the first never took, and the run would begin on cold code. Once per
+ * (a second run for a duration; the open model's paced): code optimized on one run alone deoptimizes at the next
+ * run's start, on each closure made per run and each branch the first never took, and the run would begin on cold
+ * code. Once per
  * process (per thread: each has its own parser and JIT): the first call's length holds; never fails, at worst it
  * warms less.
  */

@@ -189,7 +189,9 @@ else {
     `open model vs closed model, one thread, ${values.connections} connections, ${SECONDS}s runs, same server, each round closed then open at f x closed`,
   );
   console.log('  (held: achieved >= 99% of asked, <= 1% late after the first second, none dropped; goal: held at 0.8)');
-  console.log("  (µs CPU/req: the process's CPU while the run went, start-up and warm-up not counted, for Volley as for the floors)");
+  console.log(
+    "  (µs CPU/req: the process's CPU while the run went, start-up and warm-up not counted, for Volley as for the floors)",
+  );
   const cellsOf = (r) =>
     r.opens.map(
       (o) =>

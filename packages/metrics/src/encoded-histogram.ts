@@ -87,7 +87,13 @@ export function readEncodedHistogram(bytes: Uint8Array, arena?: BucketArena): En
 }
 
 /** A V2 header's layout, checked: significant digits, lowest value, the buckets of the layout, the payload's end. */
-function readLayout(raw: Uint8Array): { digits: number; lowest: number; buckets: number; end: number } {
+function readLayout(raw: Uint8Array): {
+  digits: number;
+  lowest: number;
+  highest: number;
+  buckets: number;
+  end: number;
+} {
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   if ((view.getInt32(0) & ~0xf0) !== V2_COOKIE_BASE) throw new Error('not a V2 HdrHistogram');
   const digits = view.getInt32(12);
@@ -105,7 +111,7 @@ function readLayout(raw: Uint8Array): { digits: number; lowest: number; buckets:
   const payload = view.getInt32(4);
   const end = V2_HEADER_BYTES + payload;
   if (payload < 0 || end > raw.byteLength) throw new Error('histogram payload is truncated');
-  return { digits, lowest, buckets: bucketsOfLayout(digits, lowest), end };
+  return { digits, lowest, highest, buckets: bucketsOfLayout(digits, lowest), end };
 }
 
 /** A histogram added into its target before its checks were done: committed once they pass, or taken back. */
@@ -125,21 +131,26 @@ export interface AddedInPlace {
  * takes it back. Throws, having changed nothing, on bytes that readEncodedHistogram refuses. Returns undefined,
  * having changed nothing, where this way does not apply: compressed bytes, another layout than the target's, a
  * target without 64-bit buckets, or a bucket past its buckets (it has not grown that far yet); then read it with
- * readEncodedHistogram.
+ * readEncodedHistogram. `grow` (a total that resizes as it adds) first grows the target to the values the header
+ * says the histogram could hold.
  */
-export function addInPlace(bytes: Uint8Array, target: Histogram): AddedInPlace | undefined {
+export function addInPlace(bytes: Uint8Array, target: Histogram, grow = false): AddedInPlace | undefined {
   if (bytes.byteLength < 4 || new DataView(bytes.buffer, bytes.byteOffset).getInt32(0) !== V2_COOKIE) return undefined;
   const x = target as unknown as Internals & Histogram;
   const raw = plainEncoded(bytes);
-  const { digits, lowest, buckets, end } = readLayout(raw);
-  const array = x._counts;
+  const { digits, lowest, highest, buckets, end } = readLayout(raw);
   const fits =
-    array instanceof Float64Array &&
+    x._counts instanceof Float64Array &&
     digits === target.numberOfSignificantValueDigits &&
     lowest === x.lowestDiscernibleValue &&
     // At most 2^32 - 1 values go in (a count of each bucket is 32-bit): sums stay exact integers.
     target.totalCount + 2 ** 32 <= Number.MAX_SAFE_INTEGER;
   if (!fits) return undefined;
+  if (grow && highest > x.highestTrackableValue) {
+    x.resize(highest);
+    x.highestTrackableValue = x.highestEquivalentValue(x.valueFromIndex(x.countsArrayLength - 1));
+  }
+  const array = x._counts as Float64Array;
   // Runs clamped to the layout, as walk clamps them: the same bytes are refused in the same words.
   const count = walkAdd(raw, end, array, buckets);
   const fault = walkFault();
@@ -172,7 +183,7 @@ export function addInPlace(bytes: Uint8Array, target: Histogram): AddedInPlace |
  * and its minimum (the lowest non-empty bucket's lowest value, value 0 aside) and maximum (the highest one's highest
  * equivalent value), as the library's decoding reports them.
  */
-export function countWalkedAdd(target: Histogram, count: number, top: number, raw: Uint8Array, end: number): void {
+function countWalkedAdd(target: Histogram, count: number, top: number, raw: Uint8Array, end: number): void {
   if (top < 0) return;
   const x = target as unknown as Internals;
   x.addToTotalCount(count);

@@ -4,26 +4,44 @@ import type { IntervalData } from './interval.js';
 import type { ParsedHistograms } from './merged-interval.js';
 import { classMismatch, responsesByClass } from './status-classes.js';
 
-/** A report's counts, summed once: by status class (their sum is the responses), and its errors. */
-export interface Tally {
+/** A map of statuses summed by class (see responsesByClass), and their sum: the responses. */
+interface StatusTally {
   byClass: number[];
   responses: number;
+}
+
+/** A report's counts, summed once: its statuses, its errors, and each endpoint's statuses in the report's order. */
+export interface Tally extends StatusTally {
   errors: number;
+  endpoints: StatusTally[];
 }
 
 /**
  * A report's counts, checked and summed: undefined if a count, or a sum of them, is not a number a sum can hold
- * (finite, not negative). Each of its own count maps is gone through once, its validity and its sums together: a
+ * (finite, not negative). Each of its count maps is gone through once, its validity and its sums together: a
  * null-prototype map of statuses costs a walk over an array as long as its highest status, so not five a report.
  */
 export function tallyCounts(interval: IntervalData): Tally | undefined {
-  const byClass = responsesByClass(interval.byStatus);
+  const own = statusTally(interval.byStatus);
   const errors = checkedSum(interval.byError);
-  if (!byClass || errors < 0 || !validCounts(interval)) return undefined;
-  const responses = byClass.reduce((a, b) => a + b, 0);
+  if (!own || errors < 0 || !validCounts(interval)) return undefined;
   // Counts each finite may still add up to no number a sum can hold.
-  if (!(responses + errors < Number.POSITIVE_INFINITY)) return undefined;
-  return { byClass, responses, errors };
+  if (!(own.responses + errors < Number.POSITIVE_INFINITY)) return undefined;
+  const endpoints: StatusTally[] = [];
+  for (const e of interval.endpoints ?? []) {
+    const tally = statusTally(e.byStatus);
+    if (!tally) return undefined;
+    endpoints.push(tally);
+  }
+  return { ...own, errors, endpoints };
+}
+
+/** Statuses by class and their sum, or undefined if a count or the sum is not a number a sum can hold. */
+function statusTally(byStatus: Record<string, number>): StatusTally | undefined {
+  const byClass = responsesByClass(byStatus);
+  if (!byClass) return undefined;
+  const responses = byClass.reduce((a, b) => a + b, 0);
+  return responses < Number.POSITIVE_INFINITY ? { byClass, responses } : undefined;
 }
 
 /** A count map's sum, or -1 if a count or the sum is not a number a sum can hold (finite, not negative). */
@@ -38,8 +56,8 @@ function checkedSum(counts: Record<string, number>): number {
 }
 
 /**
- * Counts from the wire must be numbers a sum can hold: finite and not negative. The report's own maps of
- * statuses and errors are checked as they are summed (see check).
+ * Counts from the wire must be numbers a sum can hold: finite and not negative. The maps of statuses, the
+ * report's and its endpoints', and the report's errors are checked as they are summed (see tallyCounts).
  */
 function validCounts(interval: IntervalData): boolean {
   const ok = (n: unknown): boolean => typeof n === 'number' && Number.isFinite(n) && n >= 0;
@@ -57,7 +75,6 @@ function validCounts(interval: IntervalData): boolean {
   if (flowCounts.some((n) => n !== undefined && !ok(n))) return false;
   return (interval.endpoints ?? []).every(
     (e) =>
-      okMap(e.byStatus) &&
       okMap(e.byError) &&
       (e.expected === undefined || ok(e.expected)) &&
       (e.checks ?? []).every((c) => ok(c.passed) && ok(c.failed)),
@@ -78,11 +95,8 @@ export function countMismatch(interval: IntervalData, parsed: ParsedHistograms, 
   if (parsed.service && parsed.service.count !== responses) {
     return `service-time histogram holds ${parsed.service.count} values for ${responses} responses`;
   }
-  for (const { endpoint, histogram } of parsed.endpoints) {
-    // Its counts were checked (validCounts): summed by class here, they are its responses.
-    const byClass = responsesByClass(endpoint.byStatus);
-    if (!byClass) return `${endpoint.name} has a count that is not one`;
-    const own = byClass.reduce((a, b) => a + b, 0);
+  for (const [i, { endpoint, histogram }] of parsed.endpoints.entries()) {
+    const { byClass, responses: own } = tally.endpoints[i] as StatusTally;
     if (histogram.count !== own) return `histogram of ${endpoint.name} holds ${histogram.count} values for ${own}`;
     const mismatch = classMismatch(endpoint.name, byClass, endpoint.classBuckets);
     if (mismatch) return mismatch;

@@ -7,6 +7,7 @@ import { type AgentLink, AgentServer, type AgentServerOptions } from './agent-se
 import { Conditions } from './conditions.js';
 import { type ControllerEvent, liveInterval } from './events.js';
 import { RunIntake } from './intake.js';
+import { warmUpOnJoin } from './intake-warm-up.js';
 
 export const DEFAULT_START_DELAY_MS = 200;
 /** How long the Start waits for agents to report Ready (warmed up, connections open) before going ahead. */
@@ -216,6 +217,7 @@ export class Controller {
     const { agents } = this.options;
     this.log.info({ agent: link.name, host: link.host, joined: this.members.size, of: agents }, 'agent joined');
     this.options.onEvent?.({ type: 'joined', name: link.name, host: link.host, joined: this.members.size, of: agents });
+    warmUpOnJoin(this.members.size, agents);
     this.changed.changed();
   }
 

@@ -3,7 +3,6 @@ import { type GeneratorHealth, HealthTally } from './health.js';
 import { createTotalHistogram, type Histogram } from './histogram.js';
 import { addCounts, type CheckCount, countMap, type IntervalData, requestCounts } from './interval.js';
 import { IntervalMerger, IntervalRejectedError, type MergeNotice } from './interval-merger.js';
-import { warmUpMerging } from './merge-warm-up.js';
 import { summarizeMergedInterval } from './merged-forms.js';
 import { addChecks, type MergedEndpointInterval, type MergedInterval } from './merged-interval.js';
 import type { AgentSummary, IntervalSummary, IterationSummary, RequestCounts } from './result.js';
@@ -11,14 +10,6 @@ import { type LatencySummary, summarize } from './summary.js';
 
 /** What a run reserves per agent for its reports waiting to go into the agents' totals (see DeferredAdds). */
 const REPORT_BYTES_RESERVED = 6 * 1024;
-/** From this many agents on, the first join of a process warms the merge path up (see warmUpMerging). */
-const WARM_UP_FROM_AGENTS = 10;
-let warmed = false;
-const warmUpOnce = (): void => {
-  if (warmed) return;
-  warmed = true;
-  warmUpMerging();
-};
 
 /** A scenario request's figures, merged over agents and intervals. */
 export interface MergedEndpoint {
@@ -129,10 +120,6 @@ export class RunAggregate {
     this.merger.join(info.id);
     // Room for one interval of every agent's report (a realistic one is 4-5 KiB), made before the run.
     this.toAgents.reserve(this.agents.size * REPORT_BYTES_RESERVED);
-    // Interval 0 is every agent's report at once: merged by cold code it took 100-200 ms with 200 agents. Agents
-    // join before the run starts, so from a few of them on, the merge path is made hot, once per process, in a
-    // later turn (a controller sends its Plans first, and the agents warm up meanwhile).
-    if (this.agents.size === WARM_UP_FROM_AGENTS) setImmediate(warmUpOnce);
   }
 
   /** The agent sent Finished: it has reported everything, so intervals no longer wait for it. */

@@ -58,7 +58,6 @@ export {
   type MergeNotice,
   type RejectionCode,
 } from './interval-merger.js';
-export { warmUpMerging } from './merge-warm-up.js';
 export { encodeMergedInterval, summarizeMergedInterval } from './merged-forms.js';
 export type { MergedEndpointInterval, MergedInterval } from './merged-interval.js';
 export { Recorder } from './recorder.js';

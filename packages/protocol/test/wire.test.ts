@@ -189,7 +189,7 @@ describe('intervals on the wire', () => {
   });
 
   it('gives statuses in a map that counts like any other: no prototype, lowest first, repeats summed', () => {
-    // The map's integer keys are kept sparse (see sparseCounts): nothing of that may show.
+    // The map's integer keys are kept sparse (see countMap in metrics): nothing of that may show.
     const back = counted(
       [
         [503, 2],

@@ -5,8 +5,7 @@ import type { Clock } from './clock.js';
 import { Exchange } from './exchange.js';
 import { OpenFlowRun } from './flow/open-flow.js';
 import type { EngineModel } from './model.js';
-import { ModelRun } from './model-run.js';
-import { Pacer, type PacerHost } from './pacer.js';
+import { PacedRun } from './paced-run.js';
 import { RequestMix } from './request-template.js';
 
 export { LATE_AFTER_US } from './late.js';
@@ -18,9 +17,7 @@ export { LATE_AFTER_US } from './late.js';
  * A request due while every connection is busy waits for one and goes out late; it is counted as late.
  * Pending requests are not stored: request n is due at schedule.at(n), so only the count of sent ones is kept.
  */
-export class OpenModelRun extends ModelRun<OpenPlan> implements PacerHost<OpenExchange> {
-  private pacer: Pacer<OpenExchange> | undefined;
-
+export class OpenModelRun extends PacedRun<OpenExchange> {
   protected begin(): void {
     const { plan } = this;
     const mix = RequestMix.of(plan);
@@ -32,16 +29,7 @@ export class OpenModelRun extends ModelRun<OpenPlan> implements PacerHost<OpenEx
       free.push(exchange);
       this.exchanges.push(exchange);
     }
-    this.pacer = new Pacer(this, plan, free, this.clock, this.t0, this.recorder);
-    this.pacer.pump();
-  }
-
-  isStopping(): boolean {
-    return this.stopping;
-  }
-
-  stopRun(): void {
-    this.stop();
+    this.pace(free);
   }
 
   fire(exchange: OpenExchange, intendedAt: number): void {
@@ -52,32 +40,6 @@ export class OpenModelRun extends ModelRun<OpenPlan> implements PacerHost<OpenEx
   /** An exchange is free again. */
   release(exchange: OpenExchange): void {
     this.pacer?.release(exchange);
-  }
-
-  /** Requests due before the deadline whose timer has not fired yet still go out (they are late, not dropped). */
-  protected override deadline(): void {
-    this.pacer?.pump();
-    this.stop();
-  }
-
-  protected override stop(): void {
-    super.stop();
-    this.pacer?.cancel();
-    // With nothing in flight no completion will come to end the run: end it here.
-    this.idle();
-  }
-
-  protected override afterAbort(): void {
-    this.idle();
-  }
-
-  /** Ends the run if it is stopping and nothing is in flight. */
-  idle(): void {
-    if (!this.stopping || (this.pacer?.inFlight ?? 0) > 0) return;
-    // Sends due before the end that never went out are counted in the last interval; an aborted run has no end
-    // to have been due before.
-    if (!this.wasAborted) this.pacer?.countDropped();
-    this.finish();
   }
 }
 

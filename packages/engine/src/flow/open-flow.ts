@@ -1,6 +1,5 @@
-import { type OpenPlan, slotsOf } from '@volley/plan';
-import { ModelRun } from '../model-run.js';
-import { Pacer, type PacerHost } from '../pacer.js';
+import { slotsOf } from '@volley/plan';
+import { PacedRun } from '../paced-run.js';
 import { FlowUsers } from './users.js';
 import type { VirtualUser } from './virtual-user.js';
 
@@ -11,9 +10,8 @@ import type { VirtualUser } from './virtual-user.js';
  * think time, which belong to the iteration, never to a request's latency. An iteration due while every user is
  * busy goes out late (counted); one never begun before the end is dropped (counted).
  */
-export class OpenFlowRun extends ModelRun<OpenPlan> implements PacerHost<VirtualUser> {
+export class OpenFlowRun extends PacedRun<VirtualUser> {
   private users!: FlowUsers;
-  private pacer: Pacer<VirtualUser> | undefined;
 
   protected begin(): void {
     const { plan } = this;
@@ -39,48 +37,24 @@ export class OpenFlowRun extends ModelRun<OpenPlan> implements PacerHost<Virtual
       this.connections,
     );
     this.exchanges.push(...this.users.users);
-    this.pacer = new Pacer(this, plan, [...this.users.users], this.clock, this.t0, this.recorder);
-    this.pacer.pump();
-  }
-
-  isStopping(): boolean {
-    return this.stopping;
-  }
-
-  stopRun(): void {
-    this.stop();
+    this.pace([...this.users.users]);
   }
 
   fire(user: VirtualUser, intendedAt: number): void {
     user.begin(intendedAt);
   }
 
-  protected override deadline(): void {
-    this.pacer?.pump();
-    this.stop();
-  }
-
   protected override stop(): void {
     if (this.stopping) return;
     super.stop();
-    this.pacer?.cancel();
-    for (const user of this.users?.users ?? []) user.halt();
-    this.idle();
   }
 
-  protected override afterAbort(): void {
-    this.idle();
+  protected override halt(): void {
+    for (const user of this.users?.users ?? []) user.halt();
   }
 
   protected override finish(): void {
     super.finish();
     this.users?.release();
-  }
-
-  /** Ends the run if it is stopping and nothing is in flight. */
-  idle(): void {
-    if (!this.stopping || (this.pacer?.inFlight ?? 0) > 0) return;
-    if (!this.wasAborted) this.pacer?.countDropped();
-    this.finish();
   }
 }

@@ -8,7 +8,7 @@ import { RunIntake } from './intake.js';
  * path is some dozens of functions called once a report. With 100 (the warm-up of before) the first interval of
  * 2,000 agents took 55 us a report and the next ones 20; with 4,000, about 25 (half a second of CPU, once).
  */
-export const WARM_UP_REPORTS = 4000;
+const WARM_UP_REPORTS = 4000;
 /** And at least: what the warm-up of before merged, for the smaller runs. */
 const MIN_WARM_UP_REPORTS = 100;
 /** From this many agents on, the first admission of a process warms the intake up. */
@@ -41,10 +41,7 @@ export function warmUpOnJoin(joined: number, agents: number): void {
  * reports threw out again. Runs in slices of a few ms, in later turns; then tells `done` how many requests the
  * throwaway run merged and how many reports its intake dropped (none, or the warm-up took another path).
  */
-export function warmUpIntake(
-  reports = WARM_UP_REPORTS,
-  done?: (outcome: { requests: number; dropped: number }) => void,
-): void {
+export function warmUpIntake(reports: number, done?: (outcome: { requests: number; dropped: number }) => void): void {
   const histograms = Array.from({ length: MEMBERS }, (_, m) => {
     const all = createIntervalHistogram();
     // Deterministic spread: a body of values and a tail three decades long, different per member.

@@ -49,9 +49,8 @@ let warming: Promise<void> | undefined;
  * sent to the target, and what it measures is thrown away. The full warm-up then runs the model's other phases
  * (a second run for a duration; the open model's paced): code optimized on one run alone deoptimizes at the next
  * run's start, on each closure made per run and each branch the first never took, and the run would begin on cold
- * code. Once per
- * process (per thread: each has its own parser and JIT): the first call's length holds; never fails, at worst it
- * warms less.
+ * code. Once per process (per thread: each has its own parser and JIT): the first call's length holds; never fails,
+ * at worst it warms less.
  */
 export function warmUp(
   plan: Plan,

@@ -18,6 +18,13 @@
 // undici-open-loop.mjs: Client.dispatch with reused handlers, what Volley's engine is built on). --no-floor skips
 // them.
 //
+// Beside each run's CPU per request, how often the server went to sleep per request (bench/lib.mjs serverSleeps,
+// Linux; a Volley run's count includes its warm-up's few): on loopback the next write wakes a sleeping server,
+// and the writer pays for that wake-up in its own system call. A closed model keeps the server busy; an open model
+// that sends each request at its due time wakes it far more often (at 50,000/s against nginx, 15,000 times a
+// second, about 2 µs of the sender's CPU per request, where the floors, which send on their timer's ticks, wake it
+// 1,000 times). That is most of what the open model costs beyond the closed one here.
+//
 // --cpu-prof DIR profiles the open run at the first fraction (node --cpu-prof: one profile per thread, the
 // engine's own among them) and prints where its CPU goes (bench/cpu-profile.mjs), the schedule's own functions listed apart.
 import { execFile } from 'node:child_process';
@@ -25,7 +32,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTargetProcess } from '@volley/target';
-import { median, VOLLEY, withPressure } from './lib.mjs';
+import { median, serverSleeps, VOLLEY, withPressure } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -59,9 +66,10 @@ function childCpuSeconds() {
  * a second of CPU, 4-5 µs a request in a 4 s run at 50,000/s).
  */
 async function volley(args, nodeArgs = []) {
-  const cpu0 = childCpuSeconds();
+  const [cpu0, sleeps0] = [childCpuSeconds(), serverSleeps(port)];
   const r = await cli(args, nodeArgs);
   const requests = Math.max(1, r.requests.total);
+  r.sleepsPerReq = (serverSleeps(port) - sleeps0) / requests;
   r.wholeCpuUs = ((childCpuSeconds() - cpu0) * 1e6) / requests;
   const cores = r.agents?.[0]?.health?.processCpuMean;
   r.cpuUs = typeof cores === 'number' ? (cores * r.durationMs * 1000) / requests : r.wholeCpuUs;
@@ -83,7 +91,7 @@ function cli(args, nodeArgs) {
  * Held or not, Volley's and the floors' alike: the asked rate achieved (99%), at most 1% of sends late after the
  * first second, none dropped, no errors. `late` and `sent` are counted per second (or per interval), first first.
  */
-function verdict({ late, sent, achieved, dropped, errors, cpuUs }, rate) {
+function verdict({ late, sent, achieved, dropped, errors, cpuUs, sleepsPerReq }, rate) {
   const lateAfter = late.slice(1).reduce((a, b) => a + b, 0);
   const sentAfter = sent.slice(1).reduce((a, b) => a + b, 0);
   const held = achieved >= 0.99 * rate && lateAfter <= 0.01 * sentAfter && dropped === 0 && errors === 0;
@@ -95,13 +103,14 @@ function verdict({ late, sent, achieved, dropped, errors, cpuUs }, rate) {
     dropped,
     errors,
     cpuUs,
+    sleepsPerReq,
     held,
   };
 }
 
 /** Held or not, from the intervals of one open run of Volley's. */
 function judge(r, rate) {
-  const { throughput, requests, intervals, cpuUs } = r;
+  const { throughput, requests, intervals, cpuUs, sleepsPerReq } = r;
   return verdict(
     {
       late: intervals.map((i) => i.late ?? 0),
@@ -110,6 +119,7 @@ function judge(r, rate) {
       dropped: throughput.dropped ?? 0,
       errors: requests.errors,
       cpuUs,
+      sleepsPerReq,
     },
     rate,
   );
@@ -119,6 +129,7 @@ const PEERS = join(new URL('.', import.meta.url).pathname, 'peers');
 
 /** One run of a floor peer (a script in bench/peers), its JSON line parsed. */
 function peer(script, args) {
+  const sleeps0 = serverSleeps(port);
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
@@ -126,7 +137,7 @@ function peer(script, args) {
       { timeout: (SECONDS + 60) * 1000 },
       (err, stdout, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve(JSON.parse(stdout))),
     );
-  });
+  }).then((r) => ({ ...r, sleepsPerReq: (serverSleeps(port) - sleeps0) / Math.max(1, r.requests) }));
 }
 
 /** A floor: its closed loop, then its open loop at each fraction of that, judged as Volley is. */
@@ -140,11 +151,12 @@ async function floorRound(closedScript, openScript) {
     const achieved = r.sent.reduce((a, b) => a + b, 0) / r.seconds;
     opens.push({ fraction: f, ...verdict({ ...r, achieved }, rate) });
   }
-  return { closed: Math.round(x), closedCpuUs: closed.cpuUs, opens };
+  return { closed: Math.round(x), closedCpuUs: closed.cpuUs, closedSleeps: closed.sleepsPerReq, opens };
 }
 
 const target = values.url ? undefined : await startTargetProcess({});
 const url = values.url ?? target.url;
+const port = Number(new URL(url).port || 80);
 const rounds = [];
 let profiled;
 
@@ -164,10 +176,11 @@ async function oneRound(round) {
     if (prof) profiled = readdirSync(prof).map((f) => join(prof, f));
     opens.push({ fraction: f, ...judge(r, rate) });
   }
-  if (values['no-floor']) return { closed: Math.round(x), closedCpuUs: closed.cpuUs, opens };
+  const own = { closed: Math.round(x), closedCpuUs: closed.cpuUs, closedSleeps: closed.sleepsPerReq, opens };
+  if (values['no-floor']) return own;
   const floor = await floorRound('socket-loop.mjs', 'socket-open-loop.mjs');
   const undici = await floorRound('undici-dispatch.mjs', 'undici-open-loop.mjs');
-  return { closed: Math.round(x), closedCpuUs: closed.cpuUs, opens, floor, undici };
+  return { ...own, floor, undici };
 }
 
 try {
@@ -192,15 +205,16 @@ else {
   console.log(
     "  (µs CPU/req: the process's CPU while the run went, start-up and warm-up not counted, for Volley as for the floors)",
   );
+  const sleeps = (perReq) => (Number.isNaN(perReq) ? '' : `, server slept ${(100 * perReq).toFixed(1)}x per 100 req`);
   const cellsOf = (r) =>
     r.opens.map(
       (o) =>
-        `${o.fraction}: ${o.rate} -> ${o.held ? 'held' : 'NOT held'} (${o.lateAfterPct.toFixed(2)}% late after 1 s, ${o.lateFirst} late in the first second${o.dropped ? `, ${o.dropped} dropped` : ''}, ${o.cpuUs.toFixed(1)} µs CPU/req)`,
+        `${o.fraction}: ${o.rate} -> ${o.held ? 'held' : 'NOT held'} (${o.lateAfterPct.toFixed(2)}% late after 1 s, ${o.lateFirst} late in the first second${o.dropped ? `, ${o.dropped} dropped` : ''}, ${o.cpuUs.toFixed(1)} µs CPU/req${sleeps(o.sleepsPerReq)})`,
     );
   for (const [i, r] of rounds.entries()) {
     const pressure = Number.isNaN(r.pressure) ? '' : ` [CPU pressure ${(100 * r.pressure).toFixed(0)}%]`;
     console.log(
-      `  round ${i + 1}${pressure}: closed ${r.closed} req/s ${r.closedCpuUs.toFixed(1)} µs CPU/req; ${cellsOf(r).join('; ')}`,
+      `  round ${i + 1}${pressure}: closed ${r.closed} req/s ${r.closedCpuUs.toFixed(1)} µs CPU/req${sleeps(r.closedSleeps)}; ${cellsOf(r).join('; ')}`,
     );
     for (const [name, f] of [
       ['Node floor (raw sockets)', r.floor],
@@ -208,7 +222,7 @@ else {
     ]) {
       if (f)
         console.log(
-          `    ${name}: closed ${f.closed} req/s ${f.closedCpuUs.toFixed(1)} µs CPU/req; ${cellsOf(f).join('; ')}`,
+          `    ${name}: closed ${f.closed} req/s ${f.closedCpuUs.toFixed(1)} µs CPU/req${sleeps(f.closedSleeps)}; ${cellsOf(f).join('; ')}`,
         );
     }
   }

@@ -19,8 +19,8 @@
 // one alone takes 10 minutes). bench/cpu-profile.mjs reads a `node --cpu-prof` profile.
 // --quick only checks that everything runs (one short round each, figures meaningless): what CI can afford.
 //
-// Peers: autocannon (a dev dependency), a bare undici Client.dispatch loop and a bare net.Socket loop (bench/peers/)
-// always; wrk and hey if installed. Targets: the built-in target in its own process always; nginx too if installed
+// Peers: autocannon (a dev dependency), a bare undici Client.dispatch loop, a net.Socket loop parsing with Node's
+// own HTTP parser and a bare net.Socket loop (bench/peers/) always; wrk and hey if installed. Targets: the built-in target in its own process always; nginx too if installed
 // (a target that is not itself the bottleneck). `.ci/install-bench-peers` installs nginx, wrk and hey.
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -98,7 +98,7 @@ function peer(name, script) {
     name,
     async run(url) {
       const r = JSON.parse(await run(process.execPath, [path, url, `${CONNECTIONS}`, `${SECONDS}`]));
-      return { requests: r.requests, errors: 0, seconds: r.seconds };
+      return { requests: r.requests, errors: r.notOk ?? 0, seconds: r.seconds };
     },
   };
 }
@@ -119,6 +119,8 @@ const tools = [
   },
   // Peers that show how far volley is from undici itself and from Node's floor (issue 19, goal 2).
   peer('undici dispatch', 'undici-dispatch.mjs'),
+  // What skipping undici's per-request path would gain, responses still parsed (by Node's own llhttp).
+  peer('Node parser', 'parser-loop.mjs'),
   peer('net.Socket', 'socket-loop.mjs'),
 ];
 if (has('wrk')) {

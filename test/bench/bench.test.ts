@@ -15,6 +15,7 @@ describe('npm run bench -- --quick', () => {
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stdout, /req\/s volley\/autocannon = [\d.]+/);
     assert.match(out.stdout, /req\/s volley\/undici dispatch = [\d.]+/);
+    assert.match(out.stdout, /req\/s volley\/Node parser = [\d.]+/);
     assert.match(out.stdout, /req\/s volley\/net\.Socket = [\d.]+/);
     assert.match(out.stdout, /volley\/undici = [\d.]+ .*undici\/net\.Socket = [\d.]+/);
     assert.match(out.stdout, /highest fraction held, median of rounds: [\d.]+ x closed/);

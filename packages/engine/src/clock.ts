@@ -6,7 +6,7 @@ export type Timer = { readonly [timerBrand]: true };
 /**
  * Where the workload models get time and timers from: the real event loop in a run, virtual time in a test, so a
  * schedule is checked exactly instead of against the wall clock with a tolerance. The models call it on the hot
- * path (`now()` at each send and completion), so it stays four methods on one object, called through a stored
+ * path (`now()` at each send and completion), so it stays five methods on one object, called through a stored
  * reference: nothing is allocated per call.
  */
 export interface Clock {
@@ -18,6 +18,24 @@ export interface Clock {
   clearTimeout(timer: Timer | undefined): void;
   /** Calls `fn` in a later turn, before any timer that is not yet due: for going on without growing the stack. */
   setImmediate(fn: () => void): void;
+  /**
+   * Blocks this thread for `ms` (under a millisecond): for a send due sooner than a timer can fire, when nothing
+   * else of the run can happen meanwhile. The event loop turns no more until it returns.
+   */
+  sleep(ms: number): void;
+}
+
+/** What the real clock's sleep waits on: nothing ever notifies it, so each wait runs to its timeout. */
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/** Milliseconds this thread has slept in realClock.sleep, in all. */
+let slept = 0;
+
+/**
+ * Milliseconds this thread has spent blocked in realClock.sleep so far: time its event loop counts as busy though
+ * it used no CPU, which a measure of the loop's utilisation takes out again (see ThreadHealth).
+ */
+export function sleptMs(): number {
+  return slept;
 }
 
 /** The process's own clock and timers: what every run uses unless a test gives it another. */
@@ -27,5 +45,11 @@ export const realClock: Clock = {
   clearTimeout: (timer) => clearTimeout(timer as unknown as NodeJS.Timeout | undefined),
   setImmediate: (fn) => {
     setImmediate(fn);
+  },
+  sleep: (ms) => {
+    const from = performance.now();
+    // A futex wait: no CPU while it lasts, and it wakes 50-100 µs late (Linux's timer slack), not a millisecond.
+    Atomics.wait(sleeper, 0, 0, ms);
+    slept += performance.now() - from;
   },
 };

@@ -12,6 +12,14 @@ import { dueBeyond, type Schedule, scheduleOf } from './schedule.js';
 const DUE_WITHIN_US = 0.5;
 
 /**
+ * A send due sooner than this (µs), with nothing in flight, is waited for by sleeping the thread rather than on a
+ * timer: Node's timers fire on whole milliseconds of its loop's clock, so a send on a timer went out up to a
+ * millisecond late, and its latency, measured from when it was due, said so. With nothing in flight no response
+ * can wait on the sleep, and at rates where something always is, completions pump and timers matter little.
+ */
+const SLEEP_WITHIN_US = 1000;
+
+/**
  * What a pacer asks of the open-model run that owns it. The run itself implements it (methods on its class, not
  * a literal of closures made per run): a getter in an object literal gave each run's host a hidden class of its
  * own, so the pump the warm-up had optimized deoptimized at the real run's first sends, and the run began on
@@ -63,7 +71,7 @@ export class Pacer<U> {
   /** Begins everything that is due and has a free unit, then sleeps until the next one is due. */
   pump(): void {
     const { requests } = this.plan;
-    const nowMs = this.clock.now() - this.t0;
+    let nowMs = this.clock.now() - this.t0;
     while (!this.host.isStopping()) {
       if (this.draining || (requests > 0 && this.begun >= requests)) {
         this.draining = true;
@@ -78,7 +86,13 @@ export class Pacer<U> {
         if (this.plan.durationMs === 0) this.host.stopRun();
         return;
       }
-      if (dueUs - nowMs * 1000 >= DUE_WITHIN_US) {
+      const waitUs = dueUs - nowMs * 1000;
+      if (waitUs >= DUE_WITHIN_US) {
+        if (waitUs < SLEEP_WITHIN_US && this.inFlight === 0) {
+          this.clock.sleep(waitUs / 1000);
+          nowMs = this.clock.now() - this.t0;
+          continue;
+        }
         if (this.timer === undefined) this.timer = this.clock.setTimeout(this.pumpLater, dueUs / 1000 - nowMs);
         return;
       }

@@ -1,5 +1,6 @@
 import { type EventLoopUtilization, type IntervalHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { CpuSource, GeneratorHealth } from '@volley/metrics';
+import { sleptMs } from './clock.js';
 
 /** How often the event-loop delay is sampled (ms): a timer this often, in native code, costs next to nothing. */
 export const LAG_RESOLUTION_MS = 10;
@@ -22,6 +23,8 @@ export class ThreadHealth {
   private readonly source: CpuSource = threadCpuUsage ? 'thread' : 'loop';
   private wallAt = 0;
   private elu: EventLoopUtilization | undefined;
+  /** sleptMs() at the sample's start: a loop blocked in the pacer's sleep is not busy. */
+  private sleptAt = 0;
   private threadCpu: CpuUsage | undefined;
   private processCpu: CpuUsage = { user: 0, system: 0 };
   private running = false;
@@ -68,7 +71,10 @@ export class ThreadHealth {
       const used = threadCpuUsage(this.threadCpu);
       return (used.user + used.system) / 1000 / wallMs;
     }
-    return this.elu ? performance.eventLoopUtilization(this.elu).utilization : 0;
+    if (!this.elu) return 0;
+    // The loop counts the pacer's sleeps (a blocked thread, no CPU) as busy; they are taken out.
+    const asleep = (sleptMs() - this.sleptAt) / wallMs;
+    return Math.max(0, performance.eventLoopUtilization(this.elu).utilization - asleep);
   }
 
   private mark(): void {
@@ -76,6 +82,9 @@ export class ThreadHealth {
     this.wallAt = performance.now();
     this.processCpu = process.cpuUsage();
     if (threadCpuUsage) this.threadCpu = threadCpuUsage();
-    else this.elu = performance.eventLoopUtilization();
+    else {
+      this.elu = performance.eventLoopUtilization();
+      this.sleptAt = sleptMs();
+    }
   }
 }

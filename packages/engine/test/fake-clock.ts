@@ -51,6 +51,19 @@ export class FakeClock implements Clock {
     this.immediates.push(fn);
   }
 
+  /**
+   * A blocked thread: time moves on by `ms` and nothing fires meanwhile (timers due by then fire once time next
+   * moves on, as a real loop runs them when the thread comes back to it).
+   */
+  sleep(ms: number): void {
+    if (!(ms >= 0)) throw new Error(`sleep for ${ms} ms`);
+    this.time += ms;
+    this.slept.push(ms);
+  }
+
+  /** Every sleep so far, in ms: a test can tell a send waited for on a sleep from one on a timer. */
+  readonly slept: number[] = [];
+
   /** Timers set and not yet fired or cleared. */
   get pending(): number {
     return this.timers.length;
@@ -81,7 +94,8 @@ export class FakeClock implements Clock {
     const next = this.timers[0];
     if (next === undefined || next.at > until) return false;
     this.timers.shift();
-    this.time = next.at;
+    // A timer that came due while the thread slept fires late, at the time the sleep ended.
+    this.time = Math.max(this.time, next.at);
     next.fn();
     this.runImmediates();
     return true;

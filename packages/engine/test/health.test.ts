@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { IntervalData } from '@volley/metrics';
 import { resolvePlan } from '@volley/plan';
 import { startTarget, type Target } from '@volley/target';
-import { prepare, ThreadHealth } from '../src/index.js';
+import { prepare, realClock, ThreadHealth } from '../src/index.js';
 
 /** Keeps this thread's event loop from turning for `ms`. */
 function block(ms: number): void {
@@ -31,6 +31,21 @@ describe('ThreadHealth', () => {
     assert.ok(h.cpu > (h.cpuSource === 'loop' ? 0.6 : 0.3), `cpu ${h.cpu} (${h.cpuSource})`);
     assert.ok(h.cpu <= 1);
     assert.equal(h.threads, 1);
+  });
+
+  it("sees the thread asleep in the pacer's sleep as idle: its loop did not turn, but it used no CPU", async () => {
+    const health = new ThreadHealth();
+    health.start();
+    await idle(20);
+    const from = performance.now();
+    for (let i = 0; i < 400; i++) realClock.sleep(0.75);
+    const asleep = performance.now() - from;
+    await idle(20);
+    const h = health.sample();
+    health.stop();
+    assert.ok(asleep >= 300, `slept ${asleep} ms`);
+    // 300 ms or more of about 340 blocked: a loop's utilisation alone would read 0.9 (cpuSource 'loop', Node 20).
+    assert.ok(h.cpu < 0.3, `cpu ${h.cpu} (${h.cpuSource})`);
   });
 
   it('each sample starts afresh: a block before the last sample is not seen again', async () => {

@@ -67,6 +67,25 @@ describe('open model, fake clock: a constant rate', () => {
       assert.ok(wait >= 0 && wait < 1, `request ${s.n} due at ${due[s.n]} ms went at ${s.at} ms`);
     }
     assert.equal(t.late, 0);
+    assert.deepEqual(run.clock.slept, [], 'a request was always in flight: the thread never slept');
+  });
+
+  it('a send due sooner than a timer can fire, with nothing in flight, goes out at its time: the thread sleeps', async () => {
+    // 600/s: one every 1.67 ms, each answered in 1 ms, so once it is answered the next is due 0.67 ms later; a
+    // timer fires 1 ms later at the soonest (Node's, as the fake clock's), which would send it 0.33 ms late.
+    const run = startFakeRun({ rate: 600, durationMs: 100, connections: 10 }, answerAfter(1));
+    const t = await finish(run);
+    const due = dueMs(RateSchedule.constant(600, 100), 60);
+    assert.equal(run.net.sent.length, 60);
+    for (const s of run.net.sent) {
+      const off = Math.abs(s.at - (due[s.n] as number));
+      assert.ok(off < 1e-9, `request ${s.n} due at ${due[s.n]} ms went at ${s.at} ms`);
+    }
+    assert.equal(run.clock.slept.length, 59, 'every send but the first was slept for');
+    assert.ok(run.clock.slept.every((ms) => ms > 0 && ms < 1));
+    // Sent on time and answered in 1 ms: the latency from the due time is the service time, exactly.
+    assertSameHistogram(t.latency, histogramOf(Array(60).fill(1)), 'latency');
+    assert.equal(t.late, 0);
   });
 });
 

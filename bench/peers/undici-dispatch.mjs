@@ -6,6 +6,7 @@
 //
 //   node bench/peers/undici-dispatch.mjs URL CONNECTIONS SECONDS
 import { Client } from 'undici';
+import { reportAfter } from './closed-loop.mjs';
 import { DiscardingHandler } from './undici-handler.mjs';
 
 const [url, connections, seconds] = process.argv.slice(2);
@@ -31,15 +32,11 @@ class Loop extends DiscardingHandler {
 }
 
 const clients = Array.from({ length: Number(connections) }, () => new Client(origin, { pipelining: 1 }));
-const t0 = performance.now();
-const cpu0 = process.cpuUsage();
+reportAfter(Number(seconds), {
+  stop: () => {
+    running = false;
+  },
+  count: () => count,
+  close: () => Promise.all(clients.map((c) => c.destroy())),
+});
 for (const c of clients) new Loop(c).send();
-setTimeout(async () => {
-  running = false;
-  const elapsed = (performance.now() - t0) / 1000;
-  const requests = count;
-  const cpu = process.cpuUsage(cpu0);
-  const cpuUs = (cpu.user + cpu.system) / Math.max(1, requests);
-  await Promise.all(clients.map((c) => c.destroy()));
-  process.stdout.write(`${JSON.stringify({ requests, seconds: elapsed, cpuUs })}\n`);
-}, Number(seconds) * 1000);
